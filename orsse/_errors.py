@@ -22,7 +22,14 @@ def excerpt(text: str, limit: int = EXCERPT_CHARS) -> str:
 
 
 class OrsseError(Exception):
-    """Base class of every error orsse raises."""
+    """Base class of every error orsse raises.
+
+    ``partial`` is the completion rebuilt from what arrived before the error, when the
+    error happened while chunks were being collected (``iter_chunks``, ``collect``, the
+    client); ``None`` when there was nothing to rebuild.
+    """
+
+    partial: Optional[ChatCompletion] = None
 
 
 class SSEError(OrsseError, ValueError):
@@ -60,20 +67,7 @@ class ChunkDecodeError(OrsseError, ValueError):
         )
 
 
-class PartialResultError(OrsseError):
-    """An error after which the completion rebuilt so far is still available.
-
-    ``partial`` is that completion (``None`` only when nothing at all arrived).
-    """
-
-    partial: Optional[ChatCompletion]
-
-    def __init__(self, message: str, partial: Optional[ChatCompletion] = None) -> None:
-        super().__init__(message)
-        self.partial = partial
-
-
-class StreamError(PartialResultError):
+class StreamError(OrsseError):
     """The server reported an error inside a stream that had started with 200 OK."""
 
     def __init__(
@@ -86,9 +80,14 @@ class StreamError(PartialResultError):
         self.code = code
         self.message = message
         self.metadata = metadata
+        self.partial = partial
         where = f" (code {code})" if code is not None else ""
-        super().__init__(f"the server reported an error mid-stream{where}: {message}", partial)
+        super().__init__(f"the server reported an error mid-stream{where}: {message}")
 
 
-class IncompleteStreamError(PartialResultError):
+class IncompleteStreamError(OrsseError):
     """The stream ended with neither ``data: [DONE]`` nor a finish reason: it was cut off."""
+
+    def __init__(self, message: str, partial: Optional[ChatCompletion] = None) -> None:
+        super().__init__(message)
+        self.partial = partial

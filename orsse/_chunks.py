@@ -1,0 +1,207 @@
+"""From events to typed chunks: ``[DONE]``, in-stream errors, truncation, bad JSON."""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING
+
+from ._accumulate import Accumulator
+from ._errors import ChunkDecodeError, IncompleteStreamError, OrsseError, StreamError
+from ._sse import DEFAULT_MAX_EVENT_SIZE, DEFAULT_MAX_LINE_SIZE, SSEDecoder
+from ._types import ChatCompletionChunk, ErrorDetail
+
+if TYPE_CHECKING:
+    from typing import Any, AsyncIterable, AsyncIterator, Callable, Dict, Iterable, Iterator, Optional, Union
+
+    from ._sse import ServerSentEvent
+    from ._types import ChatCompletion
+
+__all__ = ["parse_chunk", "iter_chunks", "aiter_chunks", "collect", "acollect"]
+
+_loads = json.loads
+_from_dict = ChatCompletionChunk.from_dict
+
+
+def parse_chunk(data: Union[str, bytes, Dict[str, Any]], *, event_index: int = 0) -> ChatCompletionChunk:
+    """One chunk from its JSON text or an already decoded dict.
+
+    Raises :class:`ChunkDecodeError`, naming *event_index*, when the payload is not a JSON
+    object or has the wrong shape (a ``choices`` that is not a list of objects, say).
+    """
+    if isinstance(data, dict):
+        payload: Any = data
+    else:
+        try:
+            payload = _loads(data)
+        except ValueError as exc:  # JSONDecodeError, and UnicodeDecodeError for bytes
+            text = data if isinstance(data, str) else data.decode("utf-8", "replace")
+            raise ChunkDecodeError(f"invalid JSON: {exc}", text, event_index) from None
+        if not isinstance(payload, dict):
+            raise ChunkDecodeError(
+                f"a JSON {type(payload).__name__}, not an object", _text(data), event_index
+            )
+    try:
+        return _from_dict(payload)
+    except (TypeError, AttributeError, ValueError) as exc:
+        raise ChunkDecodeError(f"unexpected shape: {exc}", _text(data), event_index) from None
+
+
+def _text(data: Union[str, bytes, Dict[str, Any]]) -> str:
+    if isinstance(data, str):
+        return data
+    if isinstance(data, bytes):
+        return data.decode("utf-8", "replace")
+    return json.dumps(data, ensure_ascii=False, default=repr)
+
+
+class _ChunkReader:
+    """The state shared by the sync and async iterators: counts events, spots
+    ``[DONE]`` and errors, and keeps the accumulator that errors hand back."""
+
+    __slots__ = ("accumulator", "event_index")
+
+    def __init__(self, accumulator: Optional[Accumulator]) -> None:
+        self.accumulator = Accumulator() if accumulator is None else accumulator
+        self.event_index = 0
+
+    def chunk(self, event: ServerSentEvent) -> Optional[ChatCompletionChunk]:
+        """The chunk an event carries; ``None`` at ``[DONE]``. Raises on errors."""
+        data = event.data
+        if data == "[DONE]":
+            self.accumulator.done = True
+            return None
+        self.event_index += 1
+        if event.event == "error":
+            raise self._event_error(data)
+        try:
+            payload = _loads(data)
+        except ValueError as exc:
+            raise self._attach(ChunkDecodeError(f"invalid JSON: {exc}", data, self.event_index))
+        if type(payload) is not dict:
+            raise self._attach(
+                ChunkDecodeError(f"a JSON {type(payload).__name__}, not an object", data, self.event_index)
+            )
+        try:
+            chunk = _from_dict(payload)
+        except (TypeError, AttributeError, ValueError) as exc:
+            raise self._attach(ChunkDecodeError(f"unexpected shape: {exc}", data, self.event_index))
+        self.accumulator.add(chunk)
+        error = chunk.error
+        if error is not None:
+            raise self._stream_error(error)
+        return chunk
+
+    def finish(self) -> None:
+        """At the end of the bytes: a stream with no ``[DONE]`` and no finish was cut off."""
+        accumulator = self.accumulator
+        if not accumulator.done and not accumulator.finished:
+            got = (
+                "no event at all"
+                if accumulator.chunk_count == 0
+                else f"{accumulator.chunk_count} chunk(s) but no finish reason"
+            )
+            raise IncompleteStreamError(
+                f"the stream ended without data: [DONE] ({got}): it was cut off",
+                accumulator.result(),
+            )
+
+    def _attach(self, error: OrsseError) -> OrsseError:
+        error.partial = self.accumulator.result()
+        return error
+
+    def _stream_error(self, error: ErrorDetail) -> StreamError:
+        message = error.message if error.message is not None else "(no message)"
+        return StreamError(error.code, message, error.metadata, self.accumulator.result())
+
+    def _event_error(self, data: str) -> StreamError:
+        # Some OpenAI-compatible servers name the event "error" instead of putting an
+        # "error" key in a chunk; the payload is an error object, or plain text.
+        try:
+            payload = _loads(data)
+        except ValueError:
+            payload = None
+        if isinstance(payload, dict):
+            body = payload.get("error", payload)
+            if isinstance(body, dict):
+                return self._stream_error(ErrorDetail.from_dict(body))
+        return StreamError(None, data, None, self.accumulator.result())
+
+
+def iter_chunks(
+    chunks: Iterable[bytes],
+    *,
+    accumulator: Optional[Accumulator] = None,
+    on_comment: Optional[Callable[[str], None]] = None,
+    max_line_size: int = DEFAULT_MAX_LINE_SIZE,
+    max_event_size: int = DEFAULT_MAX_EVENT_SIZE,
+) -> Iterator[ChatCompletionChunk]:
+    """Typed chunks from the raw bytes of a streaming response, up to ``data: [DONE]``.
+
+    Every chunk also goes into *accumulator* (a fresh one when not given), whose
+    ``result()`` is the completion so far. An error reported inside the stream raises
+    :class:`StreamError`; a stream cut off before its end raises
+    :class:`IncompleteStreamError`; bad JSON raises :class:`ChunkDecodeError`. Each
+    carries the partial completion as ``.partial``.
+    """
+    reader = _ChunkReader(accumulator)
+    decoder = SSEDecoder(max_line_size=max_line_size, max_event_size=max_event_size, on_comment=on_comment)
+    feed = decoder.feed
+    to_chunk = reader.chunk
+    try:
+        for raw in chunks:
+            for event in feed(raw):
+                chunk = to_chunk(event)
+                if chunk is None:
+                    return
+                yield chunk
+    except OrsseError as error:
+        if error.partial is None:
+            error.partial = reader.accumulator.result()
+        raise
+    decoder.close()
+    reader.finish()
+
+
+async def aiter_chunks(
+    chunks: AsyncIterable[bytes],
+    *,
+    accumulator: Optional[Accumulator] = None,
+    on_comment: Optional[Callable[[str], None]] = None,
+    max_line_size: int = DEFAULT_MAX_LINE_SIZE,
+    max_event_size: int = DEFAULT_MAX_EVENT_SIZE,
+) -> AsyncIterator[ChatCompletionChunk]:
+    """:func:`iter_chunks` for an async iterable of bytes (httpx, aiohttp)."""
+    reader = _ChunkReader(accumulator)
+    decoder = SSEDecoder(max_line_size=max_line_size, max_event_size=max_event_size, on_comment=on_comment)
+    try:
+        async for raw in chunks:
+            for event in decoder.feed(raw):
+                chunk = reader.chunk(event)
+                if chunk is None:
+                    return
+                yield chunk
+    except OrsseError as error:
+        if error.partial is None:
+            error.partial = reader.accumulator.result()
+        raise
+    decoder.close()
+    reader.finish()
+
+
+def collect(chunks: Iterable[bytes], **options: Any) -> ChatCompletion:
+    """Read a whole streaming response and return the rebuilt completion.
+
+    Takes the options of :func:`iter_chunks`; raises what it raises, with ``.partial``.
+    """
+    accumulator = options.pop("accumulator", None) or Accumulator()
+    for _ in iter_chunks(chunks, accumulator=accumulator, **options):
+        pass
+    return accumulator.result()
+
+
+async def acollect(chunks: AsyncIterable[bytes], **options: Any) -> ChatCompletion:
+    """:func:`collect` for an async iterable of bytes."""
+    accumulator = options.pop("accumulator", None) or Accumulator()
+    async for _ in aiter_chunks(chunks, accumulator=accumulator, **options):
+        pass
+    return accumulator.result()
