@@ -207,7 +207,9 @@ class _ChoiceState:
         if choice.logprobs is not None:
             self._add_logprobs(choice.logprobs)
         if choice.extra:
-            _merge_extra(self.choice_extra, choice.extra)
+            # Unknown choice keys describe the choice, not a piece of its text: the
+            # latest value stands.
+            self.choice_extra.update((k, v) for k, v in choice.extra.items() if v is not None)
 
         if delta.role is not None:
             self.role = delta.role

@@ -33,7 +33,7 @@ def parse_chunk(data: Union[str, bytes, Dict[str, Any]], *, event_index: int = 0
     else:
         try:
             payload = _loads(data)
-        except ValueError as exc:  # JSONDecodeError, and UnicodeDecodeError for bytes
+        except (ValueError, RecursionError) as exc:  # also UnicodeDecodeError for bytes
             text = data if isinstance(data, str) else data.decode("utf-8", "replace")
             raise ChunkDecodeError(f"invalid JSON: {exc}", text, event_index) from None
         if not isinstance(payload, dict):
@@ -42,7 +42,7 @@ def parse_chunk(data: Union[str, bytes, Dict[str, Any]], *, event_index: int = 0
             )
     try:
         return _from_dict(payload)
-    except (TypeError, AttributeError, ValueError) as exc:
+    except (TypeError, AttributeError, ValueError, RecursionError) as exc:
         raise ChunkDecodeError(f"unexpected shape: {exc}", _text(data), event_index) from None
 
 
@@ -75,7 +75,7 @@ class _ChunkReader:
             raise self._event_error(data)
         try:
             payload = _loads(data)
-        except ValueError as exc:
+        except (ValueError, RecursionError) as exc:
             raise self._attach(ChunkDecodeError(f"invalid JSON: {exc}", data, self.event_index))
         if type(payload) is not dict:
             raise self._attach(
@@ -83,7 +83,7 @@ class _ChunkReader:
             )
         try:
             chunk = _from_dict(payload)
-        except (TypeError, AttributeError, ValueError) as exc:
+        except (TypeError, AttributeError, ValueError, RecursionError) as exc:
             raise self._attach(ChunkDecodeError(f"unexpected shape: {exc}", data, self.event_index))
         self.accumulator.add(chunk)
         error = chunk.error
@@ -118,12 +118,15 @@ class _ChunkReader:
         # "error" key in a chunk; the payload is an error object, or plain text.
         try:
             payload = _loads(data)
-        except ValueError:
+        except (ValueError, RecursionError):
             payload = None
         if isinstance(payload, dict):
             body = payload.get("error", payload)
             if isinstance(body, dict):
-                return self._stream_error(ErrorDetail.from_dict(body))
+                try:
+                    return self._stream_error(ErrorDetail.from_dict(body))
+                except (TypeError, AttributeError, ValueError):
+                    pass
         return StreamError(None, data, None, self.accumulator.result())
 
 
@@ -188,20 +191,48 @@ async def aiter_chunks(
     reader.finish()
 
 
-def collect(chunks: Iterable[bytes], **options: Any) -> ChatCompletion:
+def collect(
+    chunks: Iterable[bytes],
+    *,
+    accumulator: Optional[Accumulator] = None,
+    on_comment: Optional[Callable[[str], None]] = None,
+    max_line_size: int = DEFAULT_MAX_LINE_SIZE,
+    max_event_size: int = DEFAULT_MAX_EVENT_SIZE,
+) -> ChatCompletion:
     """Read a whole streaming response and return the rebuilt completion.
 
-    Takes the options of :func:`iter_chunks`; raises what it raises, with ``.partial``.
+    Takes the options of :func:`iter_chunks` and raises what it raises, with ``.partial``.
     """
-    accumulator = options.pop("accumulator", None) or Accumulator()
-    for _ in iter_chunks(chunks, accumulator=accumulator, **options):
+    if accumulator is None:
+        accumulator = Accumulator()
+    for _ in iter_chunks(
+        chunks,
+        accumulator=accumulator,
+        on_comment=on_comment,
+        max_line_size=max_line_size,
+        max_event_size=max_event_size,
+    ):
         pass
     return accumulator.result()
 
 
-async def acollect(chunks: AsyncIterable[bytes], **options: Any) -> ChatCompletion:
+async def acollect(
+    chunks: AsyncIterable[bytes],
+    *,
+    accumulator: Optional[Accumulator] = None,
+    on_comment: Optional[Callable[[str], None]] = None,
+    max_line_size: int = DEFAULT_MAX_LINE_SIZE,
+    max_event_size: int = DEFAULT_MAX_EVENT_SIZE,
+) -> ChatCompletion:
     """:func:`collect` for an async iterable of bytes."""
-    accumulator = options.pop("accumulator", None) or Accumulator()
-    async for _ in aiter_chunks(chunks, accumulator=accumulator, **options):
+    if accumulator is None:
+        accumulator = Accumulator()
+    async for _ in aiter_chunks(
+        chunks,
+        accumulator=accumulator,
+        on_comment=on_comment,
+        max_line_size=max_line_size,
+        max_event_size=max_event_size,
+    ):
         pass
     return accumulator.result()

@@ -10,6 +10,7 @@ stream, and one pass of ``dict.get`` is several times faster than generic reflec
 
 from __future__ import annotations
 
+import json
 import sys
 from dataclasses import dataclass, field, fields
 from typing import TYPE_CHECKING
@@ -59,23 +60,39 @@ def _unknown(data: JSONObject, known: FrozenSet[str]) -> JSONObject:
     return {key: value for key, value in data.items() if key not in known}
 
 
+def _wrong_type(value: Any, where: str, expected: str = "a string") -> TypeError:
+    """The error for a value the merge rules cannot use; ``parse_chunk`` and
+    ``iter_chunks`` turn it into a :class:`ChunkDecodeError` naming the event."""
+    return TypeError(f"{where} is a JSON {type(value).__name__}, not {expected}")
+
+
+def _nulls(data: JSONObject) -> FrozenSet[str]:
+    """The keys sent as an explicit null, so ``to_dict()`` can give them back."""
+    return frozenset(key for key, value in data.items() if value is None)
+
+
 class _ToDict:
     """``to_dict()`` for the chunk types: the fields that are set, then ``extra``.
 
-    Reflection is fine here: serialising is rare next to parsing.
+    Reflection is fine here: serialising is rare next to parsing. A null is written only
+    for keys a type recorded as sent null (``null_keys``: usage, whose exact shape
+    callers store and compare).
     """
 
     __slots__ = ()
 
     def to_dict(self) -> JSONObject:
         out: JSONObject = {}
+        null_keys: FrozenSet[str] = getattr(self, "null_keys", frozenset())
         for f in fields(self):  # type: ignore[arg-type]
             name = f.name
-            if name == "extra":
+            if name == "extra" or name == "null_keys":
                 continue
             value = getattr(self, name)
             if value is not None:
                 out[name] = _to_json(value)
+            elif name in null_keys:
+                out[name] = None
         out.update(getattr(self, "extra"))
         return out
 
@@ -112,9 +129,18 @@ class ReasoningDetail(_ToDict):
     @classmethod
     def from_dict(cls, d: JSONObject) -> ReasoningDetail:
         get = d.get
+        kind = get("type")
+        text = get("text")
+        summary = get("summary")
+        signature = get("signature")
+        # These are the values the accumulator joins or keys on; anything else is
+        # only carried, so any JSON will do there.
+        for value, where in ((kind, "type"), (text, "text"), (summary, "summary"), (signature, "signature")):
+            if value is not None and type(value) is not str:
+                raise _wrong_type(value, f"reasoning_details[].{where}")
         return cls(
-            get("type"), get("text"), get("summary"), get("data"), get("signature"),
-            get("format"), get("index"), get("id"), _unknown(d, cls._KNOWN),
+            kind, text, summary, get("data"), signature, get("format"), get("index"), get("id"),
+            _unknown(d, cls._KNOWN),
         )  # fmt: skip
 
 
@@ -130,7 +156,15 @@ class FunctionCallDelta(_ToDict):
 
     @classmethod
     def from_dict(cls, d: JSONObject) -> FunctionCallDelta:
-        return cls(d.get("name"), d.get("arguments"), _unknown(d, cls._KNOWN))
+        name = d.get("name")
+        if name is not None and type(name) is not str:
+            raise _wrong_type(name, "tool_calls[].function.name")
+        arguments = d.get("arguments")
+        if arguments is not None and type(arguments) is not str:
+            # A few OpenAI-compatible servers send the arguments as a JSON value rather
+            # than as its text; the text is what every client (and the API) expects.
+            arguments = json.dumps(arguments, ensure_ascii=False)
+        return cls(name, arguments, _unknown(d, cls._KNOWN))
 
 
 @dataclass(**_SLOTS)
@@ -148,9 +182,12 @@ class ToolCallDelta(_ToDict):
     @classmethod
     def from_dict(cls, d: JSONObject) -> ToolCallDelta:
         get = d.get
+        index = get("index")
+        if index is not None and type(index) is not int:
+            raise _wrong_type(index, "tool_calls[].index", "an integer")
         function = get("function")
         return cls(
-            get("index"),
+            index,
             get("id"),
             get("type"),
             None if function is None else FunctionCallDelta.from_dict(function),
@@ -308,6 +345,7 @@ class PromptTokensDetails(_ToDict):
     audio_tokens: Optional[int] = None
     video_tokens: Optional[int] = None
     extra: JSONObject = field(default_factory=dict)
+    null_keys: FrozenSet[str] = field(default=frozenset(), repr=False, compare=False)
 
     _KNOWN = frozenset(("cached_tokens", "cache_write_tokens", "audio_tokens", "video_tokens"))
 
@@ -316,7 +354,7 @@ class PromptTokensDetails(_ToDict):
         get = d.get
         return cls(
             get("cached_tokens"), get("cache_write_tokens"), get("audio_tokens"),
-            get("video_tokens"), _unknown(d, cls._KNOWN),
+            get("video_tokens"), _unknown(d, cls._KNOWN), _nulls(d),
         )  # fmt: skip
 
 
@@ -328,6 +366,7 @@ class CompletionTokensDetails(_ToDict):
     image_tokens: Optional[int] = None
     audio_tokens: Optional[int] = None
     extra: JSONObject = field(default_factory=dict)
+    null_keys: FrozenSet[str] = field(default=frozenset(), repr=False, compare=False)
 
     _KNOWN = frozenset(("reasoning_tokens", "image_tokens", "audio_tokens"))
 
@@ -336,7 +375,7 @@ class CompletionTokensDetails(_ToDict):
         get = d.get
         return cls(
             get("reasoning_tokens"), get("image_tokens"), get("audio_tokens"),
-            _unknown(d, cls._KNOWN),
+            _unknown(d, cls._KNOWN), _nulls(d),
         )  # fmt: skip
 
 
@@ -348,6 +387,7 @@ class CostDetails(_ToDict):
     upstream_inference_prompt_cost: Optional[float] = None
     upstream_inference_completions_cost: Optional[float] = None
     extra: JSONObject = field(default_factory=dict)
+    null_keys: FrozenSet[str] = field(default=frozenset(), repr=False, compare=False)
 
     _KNOWN = frozenset(
         ("upstream_inference_cost", "upstream_inference_prompt_cost", "upstream_inference_completions_cost")
@@ -358,7 +398,7 @@ class CostDetails(_ToDict):
         get = d.get
         return cls(
             get("upstream_inference_cost"), get("upstream_inference_prompt_cost"),
-            get("upstream_inference_completions_cost"), _unknown(d, cls._KNOWN),
+            get("upstream_inference_completions_cost"), _unknown(d, cls._KNOWN), _nulls(d),
         )  # fmt: skip
 
 
@@ -376,6 +416,7 @@ class Usage(_ToDict):
     cost_details: Optional[CostDetails] = None
     server_tool_use: Optional[JSONObject] = None
     extra: JSONObject = field(default_factory=dict)
+    null_keys: FrozenSet[str] = field(default=frozenset(), repr=False, compare=False)
 
     _KNOWN = frozenset(
         (
@@ -400,7 +441,7 @@ class Usage(_ToDict):
             None if completion is None else CompletionTokensDetails.from_dict(completion),
             None if cost is None else CostDetails.from_dict(cost),
             get("server_tool_use"),
-            _unknown(d, cls._KNOWN),
+            _unknown(d, cls._KNOWN), _nulls(d),
         )
 
 
@@ -418,6 +459,15 @@ class ErrorDetail(_ToDict):
     @classmethod
     def from_dict(cls, d: JSONObject) -> ErrorDetail:
         return cls(d.get("code"), d.get("message"), d.get("metadata"), _unknown(d, cls._KNOWN))
+
+
+def _error_detail(error: JSON) -> ErrorDetail:
+    # Some servers send "error": "text" instead of an object; it is still an error.
+    if type(error) is dict:
+        return ErrorDetail.from_dict(error)
+    if type(error) is str:
+        return ErrorDetail(message=error)
+    raise _wrong_type(error, "error", "an object or a string")
 
 
 # -- the chunk ------------------------------------------------------------------------
@@ -448,23 +498,33 @@ class ChoiceDelta(_ToDict):
     @classmethod
     def from_dict(cls, d: JSONObject) -> ChoiceDelta:
         get = d.get
-        if len(d) <= 2 and d.keys() <= _ROLE_CONTENT:
+        role = get("role")
+        content = get("content")
+        if len(d) <= 2 and d.keys() <= _ROLE_CONTENT and type(content) is str and type(role) is str:
             # The shape of nearly every chunk of a chat answer: skip the rare fields.
-            return cls(get("role"), get("content"), extra={})
+            return cls(role, content, extra={})
+        refusal = get("refusal")
+        reasoning = get("reasoning")
+        for value, where in ((role, "role"), (content, "content"), (refusal, "refusal"), (reasoning, "reasoning")):
+            if value is not None and type(value) is not str:
+                raise _wrong_type(value, f"delta.{where}")
+        audio = get("audio")
+        if audio is not None and type(audio) is not dict:
+            raise _wrong_type(audio, "delta.audio", "an object")
         details = get("reasoning_details")
         tool_calls = get("tool_calls")
         annotations = get("annotations")
         images = get("images")
         return cls(
-            get("role"),
-            get("content"),
-            get("refusal"),
-            get("reasoning"),
+            role,
+            content,
+            refusal,
+            reasoning,
             None if details is None else [ReasoningDetail.from_dict(item) for item in details],
             None if tool_calls is None else [ToolCallDelta.from_dict(item) for item in tool_calls],
             None if annotations is None else [Annotation.from_dict(item) for item in annotations],
             None if images is None else [Image.from_dict(item) for item in images],
-            get("audio"),
+            audio,
             _unknown(d, cls._KNOWN),
         )
 
@@ -488,10 +548,15 @@ class ChunkChoice(_ToDict):
     @classmethod
     def from_dict(cls, d: JSONObject) -> ChunkChoice:
         get = d.get
+        index = get("index")
+        if index is None:
+            index = 0
+        elif type(index) is not int:
+            raise _wrong_type(index, "choices[].index", "an integer")
         delta = get("delta")
         logprobs = get("logprobs")
         return cls(
-            get("index") or 0,
+            index,
             ChoiceDelta() if delta is None else ChoiceDelta.from_dict(delta),
             get("finish_reason"),
             get("native_finish_reason"),
@@ -541,7 +606,7 @@ class ChatCompletionChunk(_ToDict):
             get("service_tier"),
             [] if not choices else [ChunkChoice.from_dict(choice) for choice in choices],
             None if usage is None else Usage.from_dict(usage),
-            None if error is None else ErrorDetail.from_dict(error),
+            None if error is None else _error_detail(error),
             _unknown(d, cls._KNOWN),
         )
 
