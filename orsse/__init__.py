@@ -4,10 +4,19 @@ Layers, each usable on its own: bytes -> :class:`ServerSentEvent` (:class:`SSEDe
 -> typed chunks -> :class:`Accumulator` -> the rebuilt completion; and a urllib client on top.
 """
 
+from typing import TYPE_CHECKING
+
 from ._errors import (
+    APIConnectionError,
+    APIStatusError,
+    APITimeoutError,
     ChunkDecodeError,
+    ConnectTimeout,
     IncompleteStreamError,
+    MissingAPIKeyError,
+    NotEventStreamError,
     OrsseError,
+    ReadTimeout,
     SSEError,
     SSELimitError,
     StreamError,
@@ -41,18 +50,44 @@ from ._types import (
     Usage,
 )
 
+if TYPE_CHECKING:
+    from ._client import ChatStream, stream_chat
+
 __version__ = "0.1.0"
 
+# The client is imported on first use, so that ``import orsse`` loads no network code
+# (http.client, socket, ssl, urllib.request).
+_LAZY = frozenset(("ChatStream", "stream_chat"))
+
+
+def __getattr__(name: str) -> object:
+    if name in _LAZY:
+        from . import _client
+
+        value = getattr(_client, name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> "list[str]":
+    return sorted(set(globals()) | _LAZY)
+
 __all__ = [
+    "APIConnectionError",
+    "APIStatusError",
+    "APITimeoutError",
     "Annotation",
     "ChatCompletion",
     "ChatCompletionChunk",
+    "ChatStream",
     "Choice",
     "ChoiceDelta",
     "ChoiceLogprobs",
     "ChunkChoice",
     "ChunkDecodeError",
     "CompletionTokensDetails",
+    "ConnectTimeout",
     "CostDetails",
     "ErrorDetail",
     "FunctionCall",
@@ -61,8 +96,11 @@ __all__ = [
     "ImageUrl",
     "IncompleteStreamError",
     "Message",
+    "MissingAPIKeyError",
+    "NotEventStreamError",
     "OrsseError",
     "PromptTokensDetails",
+    "ReadTimeout",
     "ReasoningDetail",
     "SSEError",
     "SSELimitError",
@@ -80,5 +118,6 @@ __all__ = [
     "iter_chunks",
     "iter_events",
     "parse_chunk",
+    "stream_chat",
     "__version__",
 ]

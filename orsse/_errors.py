@@ -91,3 +91,125 @@ class IncompleteStreamError(OrsseError):
     def __init__(self, message: str, partial: Optional[ChatCompletion] = None) -> None:
         super().__init__(message)
         self.partial = partial
+
+
+# -- the client's errors (orsse.stream_chat) ---------------------------------------------
+
+
+class MissingAPIKeyError(OrsseError):
+    """No API key was given and ``OPENROUTER_API_KEY`` is not set (or is empty)."""
+
+
+class APIConnectionError(OrsseError):
+    """The connection could not be made, or broke before any response arrived.
+
+    Nothing was streamed yet, so ``partial`` is ``None``; ``url`` is the address that
+    was asked (never with credentials in it).
+    """
+
+    def __init__(self, message: str, url: Optional[str] = None) -> None:
+        super().__init__(message)
+        self.url = url
+
+
+class APITimeoutError(OrsseError, TimeoutError):
+    """Base class of the client's timeouts; also a built-in :class:`TimeoutError`.
+
+    ``timeout`` is the limit, in seconds, that ran out.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        timeout: Optional[float] = None,
+        url: Optional[str] = None,
+        partial: Optional[ChatCompletion] = None,
+    ) -> None:
+        super().__init__(message)
+        self.timeout = timeout
+        self.url = url
+        self.partial = partial
+
+
+class ConnectTimeout(APITimeoutError, APIConnectionError):
+    """The connection (TCP and TLS) was not made within the connect timeout."""
+
+
+class ReadTimeout(APITimeoutError):
+    """No byte arrived within the read timeout, waiting for the response or between
+    two reads of the stream. Mid-stream, ``partial`` holds what had arrived."""
+
+
+class APIStatusError(OrsseError):
+    """The server answered with an HTTP error status instead of a stream.
+
+    ``status`` and ``reason`` are the HTTP status; ``code``, ``message`` and ``metadata``
+    come from an OpenRouter-style ``{"error": {...}}`` body (``None`` when the body said
+    nothing of the kind); ``body`` is the start of the raw body as text (at most 64 KiB);
+    ``retry_after`` is the ``Retry-After`` header in seconds (``None`` when absent);
+    ``headers`` are the response headers; ``generation_id`` is ``X-Generation-Id``.
+    """
+
+    def __init__(
+        self,
+        status: int,
+        *,
+        reason: str = "",
+        code: Any = None,
+        message: Optional[str] = None,
+        metadata: Optional[Mapping[str, Any]] = None,
+        body: str = "",
+        headers: Any = None,
+        retry_after: Optional[float] = None,
+        url: Optional[str] = None,
+        generation_id: Optional[str] = None,
+    ) -> None:
+        self.status = status
+        self.reason = reason
+        self.code = code
+        self.message = message
+        self.metadata = metadata
+        self.body = body
+        self.headers = headers
+        self.retry_after = retry_after
+        self.url = url
+        self.generation_id = generation_id
+        super().__init__(self._describe())
+
+    def _describe(self) -> str:
+        head = f"HTTP {self.status}{' ' + self.reason if self.reason else ''}"
+        if self.url:
+            head += f" from {self.url}"
+        return head + ": " + self._detail()
+
+    def _detail(self) -> str:
+        if self.message is not None:
+            text = self.message
+            if self.code is not None and self.code != self.status:
+                text += f" (code {self.code})"
+        elif self.body:
+            text = excerpt(self.body)
+        else:
+            text = "(empty body)"
+        provider = self.metadata.get("provider_name") if isinstance(self.metadata, dict) else None
+        if provider:
+            text += f" [provider: {provider}]"
+        if self.retry_after is not None:
+            text += f"; retry after {self.retry_after:g}s"
+        return text
+
+
+class NotEventStreamError(APIStatusError):
+    """A success status, but the body is not ``text/event-stream``: it is reported,
+    never parsed as events. ``content_type`` is what the server said it sent."""
+
+    def __init__(self, status: int, *, content_type: Optional[str] = None, **kwargs: Any) -> None:
+        self.content_type = content_type
+        super().__init__(status, **kwargs)
+
+    def _describe(self) -> str:
+        where = f" from {self.url}" if self.url else ""
+        return (
+            f"expected a text/event-stream response{where}, got HTTP {self.status} with "
+            f"Content-Type {self.content_type!r}: {self._detail()}"
+        )
