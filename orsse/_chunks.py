@@ -11,7 +11,18 @@ from ._sse import DEFAULT_MAX_EVENT_SIZE, DEFAULT_MAX_LINE_SIZE, SSEDecoder
 from ._types import ChatCompletionChunk, ErrorDetail
 
 if TYPE_CHECKING:
-    from typing import Any, AsyncIterable, AsyncIterator, Callable, Dict, Iterable, Iterator, Optional, Union
+    from typing import (
+        Any,
+        AsyncIterable,
+        AsyncIterator,
+        Callable,
+        Dict,
+        Iterable,
+        Iterator,
+        List,
+        Optional,
+        Union,
+    )
 
     from ._sse import ServerSentEvent
     from ._types import ChatCompletion
@@ -55,14 +66,56 @@ def _text(data: Union[str, bytes, Dict[str, Any]]) -> str:
 
 
 class _ChunkReader:
-    """The state shared by the sync and async iterators: counts events, spots
-    ``[DONE]`` and errors, and keeps the accumulator that errors hand back."""
+    """The state shared by the sync and async iterators: the decoder, the event count,
+    ``[DONE]``, and the accumulator whose partial result every error hands back."""
 
-    __slots__ = ("accumulator", "event_index")
+    __slots__ = ("accumulator", "decoder", "event_index", "stopped", "_pending_error")
 
-    def __init__(self, accumulator: Optional[Accumulator]) -> None:
+    def __init__(
+        self,
+        accumulator: Optional[Accumulator],
+        on_comment: Optional[Callable[[str], None]],
+        max_line_size: int,
+        max_event_size: int,
+    ) -> None:
         self.accumulator = Accumulator() if accumulator is None else accumulator
+        self.decoder = SSEDecoder(
+            max_line_size=max_line_size, max_event_size=max_event_size, on_comment=on_comment
+        )
         self.event_index = 0
+        #: ``[DONE]`` was seen: nothing after it is read.
+        self.stopped = False
+        self._pending_error: Optional[OrsseError] = None
+
+    def feed(self, raw: bytes) -> List[ChatCompletionChunk]:
+        """The chunks one read completes, up to ``[DONE]``.
+
+        An error found after some chunks of the same read is raised on the next call,
+        so that those chunks still reach the caller (who may be showing them as they
+        come) before the error does.
+        """
+        if self._pending_error is not None:
+            raise self._pending_error
+        out: List[ChatCompletionChunk] = []
+        try:
+            for event in self.decoder.feed(raw):
+                chunk = self.chunk(event)
+                if chunk is None:
+                    self.stopped = True
+                    break
+                out.append(chunk)
+        except OrsseError as error:
+            if not out:
+                raise
+            self._pending_error = error
+        return out
+
+    def with_partial(self, error: OrsseError) -> OrsseError:
+        """*error*, carrying the completion so far (errors from the byte source too,
+        such as a client's dropped connection)."""
+        if error.partial is None:
+            error.partial = self.accumulator.result()
+        return error
 
     def chunk(self, event: ServerSentEvent) -> Optional[ChatCompletionChunk]:
         """The chunk an event carries; ``None`` at ``[DONE]``. Raises on errors."""
@@ -76,15 +129,15 @@ class _ChunkReader:
         try:
             payload = _loads(data)
         except (ValueError, RecursionError) as exc:
-            raise self._attach(ChunkDecodeError(f"invalid JSON: {exc}", data, self.event_index))
+            raise ChunkDecodeError(f"invalid JSON: {exc}", data, self.event_index) from None
         if type(payload) is not dict:
-            raise self._attach(
-                ChunkDecodeError(f"a JSON {type(payload).__name__}, not an object", data, self.event_index)
+            raise ChunkDecodeError(
+                f"a JSON {type(payload).__name__}, not an object", data, self.event_index
             )
         try:
             chunk = _from_dict(payload)
         except (TypeError, AttributeError, ValueError, RecursionError) as exc:
-            raise self._attach(ChunkDecodeError(f"unexpected shape: {exc}", data, self.event_index))
+            raise ChunkDecodeError(f"unexpected shape: {exc}", data, self.event_index) from None
         self.accumulator.add(chunk)
         error = chunk.error
         if error is not None:
@@ -93,6 +146,9 @@ class _ChunkReader:
 
     def finish(self) -> None:
         """At the end of the bytes: a stream with no ``[DONE]`` and no finish was cut off."""
+        if self._pending_error is not None:
+            raise self._pending_error
+        self.decoder.close()
         accumulator = self.accumulator
         if not accumulator.done and not accumulator.finished:
             got = (
@@ -104,10 +160,6 @@ class _ChunkReader:
                 f"the stream ended without data: [DONE] ({got}): it was cut off",
                 accumulator.result(),
             )
-
-    def _attach(self, error: OrsseError) -> OrsseError:
-        error.partial = self.accumulator.result()
-        return error
 
     def _stream_error(self, error: ErrorDetail) -> StreamError:
         message = error.message if error.message is not None else "(no message)"
@@ -146,23 +198,18 @@ def iter_chunks(
     :class:`IncompleteStreamError`; bad JSON raises :class:`ChunkDecodeError`. Each
     carries the partial completion as ``.partial``.
     """
-    reader = _ChunkReader(accumulator)
-    decoder = SSEDecoder(max_line_size=max_line_size, max_event_size=max_event_size, on_comment=on_comment)
-    feed = decoder.feed
-    to_chunk = reader.chunk
+    reader = _ChunkReader(accumulator, on_comment, max_line_size, max_event_size)
+    feed = reader.feed
     try:
         for raw in chunks:
-            for event in feed(raw):
-                chunk = to_chunk(event)
-                if chunk is None:
-                    return
-                yield chunk
+            batch = feed(raw)
+            if batch:
+                yield from batch
+            if reader.stopped:
+                return
+        reader.finish()
     except OrsseError as error:
-        if error.partial is None:
-            error.partial = reader.accumulator.result()
-        raise
-    decoder.close()
-    reader.finish()
+        raise reader.with_partial(error)
 
 
 async def aiter_chunks(
@@ -174,21 +221,16 @@ async def aiter_chunks(
     max_event_size: int = DEFAULT_MAX_EVENT_SIZE,
 ) -> AsyncIterator[ChatCompletionChunk]:
     """:func:`iter_chunks` for an async iterable of bytes (httpx, aiohttp)."""
-    reader = _ChunkReader(accumulator)
-    decoder = SSEDecoder(max_line_size=max_line_size, max_event_size=max_event_size, on_comment=on_comment)
+    reader = _ChunkReader(accumulator, on_comment, max_line_size, max_event_size)
     try:
         async for raw in chunks:
-            for event in decoder.feed(raw):
-                chunk = reader.chunk(event)
-                if chunk is None:
-                    return
+            for chunk in reader.feed(raw):
                 yield chunk
+            if reader.stopped:
+                return
+        reader.finish()
     except OrsseError as error:
-        if error.partial is None:
-            error.partial = reader.accumulator.result()
-        raise
-    decoder.close()
-    reader.finish()
+        raise reader.with_partial(error)
 
 
 def collect(

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import orsse
+from conftest import random_reads
 
 if TYPE_CHECKING:
     from typing import Any, AsyncIterator, Dict, Iterable, List, Optional, Sequence, Tuple
@@ -59,13 +60,7 @@ def data_payloads(raw: bytes) -> List[str]:
 
 def random_splits(data: bytes, rng: random.Random, max_size: int) -> List[bytes]:
     """*data* cut into reads of random sizes between 1 and *max_size*."""
-    pieces = []
-    pos = 0
-    while pos < len(data):
-        size = rng.randint(1, max_size)
-        pieces.append(data[pos : pos + size])
-        pos += size
-    return pieces
+    return random_reads(data, rng, max_size)
 
 
 def bytewise(data: bytes) -> List[bytes]:
