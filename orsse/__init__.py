@@ -21,7 +21,7 @@ from ._errors import (
     SSELimitError,
     StreamError,
 )
-from ._sse import ServerSentEvent, SSEDecoder, aiter_events, iter_events
+from ._sse import ServerSentEvent, SSEDecoder, aiter_data, aiter_events, iter_data, iter_events
 from ._accumulate import Accumulator
 from ._chunks import acollect, aiter_chunks, collect, iter_chunks, parse_chunk
 from ._types import (
@@ -113,9 +113,11 @@ __all__ = [
     "Usage",
     "acollect",
     "aiter_chunks",
+    "aiter_data",
     "aiter_events",
     "collect",
     "iter_chunks",
+    "iter_data",
     "iter_events",
     "parse_chunk",
     "stream_chat",

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
+import sys
 from typing import TYPE_CHECKING
 
 from ._accumulate import Accumulator
-from ._errors import ChunkDecodeError, IncompleteStreamError, OrsseError, StreamError
+from ._errors import ChunkDecodeError, IncompleteStreamError, OrsseError, SSELimitError, StreamError
 from ._sse import DEFAULT_MAX_EVENT_SIZE, DEFAULT_MAX_LINE_SIZE, SSEDecoder
 from ._types import ChatCompletionChunk, ErrorDetail
 
@@ -21,6 +22,7 @@ if TYPE_CHECKING:
         Iterator,
         List,
         Optional,
+        Sequence,
         Union,
     )
 
@@ -30,6 +32,22 @@ if TYPE_CHECKING:
 __all__ = ["parse_chunk", "iter_chunks", "aiter_chunks", "collect", "acollect"]
 
 _loads = json.loads
+
+# PyPy 3.9's json decoder can put a corrupt string (a broken surrogate) in its error
+# message, and merely formatting that string then crashes the interpreter with a
+# SystemError (a fuzz test found it). Only CPython's wording is quoted; elsewhere the
+# error says where, and the excerpt of the payload shows what.
+_QUOTE_DECODER_MESSAGES = sys.implementation.name == "cpython"
+_DECODER_FAILED = "invalid JSON: the interpreter's JSON decoder failed on it (SystemError)"
+
+
+def _invalid_json(exc: ValueError) -> str:
+    position = getattr(exc, "pos", None)
+    where = "" if position is None else f" at character {position}"
+    if _QUOTE_DECODER_MESSAGES:
+        message = getattr(exc, "msg", None) or str(exc)
+        return f"invalid JSON{where}: {message}"
+    return f"invalid JSON{where} ({type(exc).__name__})"
 _from_dict = ChatCompletionChunk.from_dict
 
 
@@ -44,9 +62,12 @@ def parse_chunk(data: Union[str, bytes, Dict[str, Any]], *, event_index: int = 0
     else:
         try:
             payload = _loads(data)
-        except (ValueError, RecursionError) as exc:  # also UnicodeDecodeError for bytes
-            text = data if isinstance(data, str) else data.decode("utf-8", "replace")
-            raise ChunkDecodeError(f"invalid JSON: {exc}", text, event_index) from None
+        except ValueError as exc:  # also UnicodeDecodeError for bytes
+            raise ChunkDecodeError(_invalid_json(exc), _text(data), event_index) from None
+        except RecursionError:
+            raise ChunkDecodeError("invalid JSON: nested too deeply", _text(data), event_index) from None
+        except SystemError:
+            raise ChunkDecodeError(_DECODER_FAILED, _text(data), event_index) from None
         if not isinstance(payload, dict):
             raise ChunkDecodeError(
                 f"a JSON {type(payload).__name__}, not an object", _text(data), event_index
@@ -96,18 +117,29 @@ class _ChunkReader:
         """
         if self._pending_error is not None:
             raise self._pending_error
+        limit_error: Optional[SSELimitError] = None
+        try:
+            events: Sequence[ServerSentEvent] = self.decoder.feed(raw)
+        except SSELimitError as error:
+            # The events the read completed before the limit was crossed still count.
+            events, limit_error = error.events, error
         out: List[ChatCompletionChunk] = []
         try:
-            for event in self.decoder.feed(raw):
+            for event in events:
                 chunk = self.chunk(event)
                 if chunk is None:
                     self.stopped = True
-                    break
+                    return out
                 out.append(chunk)
         except OrsseError as error:
             if not out:
                 raise
             self._pending_error = error
+            return out
+        if limit_error is not None:
+            if not out:
+                raise limit_error
+            self._pending_error = limit_error
         return out
 
     def with_partial(self, error: OrsseError) -> OrsseError:
@@ -128,8 +160,12 @@ class _ChunkReader:
             raise self._event_error(data)
         try:
             payload = _loads(data)
-        except (ValueError, RecursionError) as exc:
-            raise ChunkDecodeError(f"invalid JSON: {exc}", data, self.event_index) from None
+        except ValueError as exc:
+            raise ChunkDecodeError(_invalid_json(exc), data, self.event_index) from None
+        except RecursionError:
+            raise ChunkDecodeError("invalid JSON: nested too deeply", data, self.event_index) from None
+        except SystemError:
+            raise ChunkDecodeError(_DECODER_FAILED, data, self.event_index) from None
         if type(payload) is not dict:
             raise ChunkDecodeError(
                 f"a JSON {type(payload).__name__}, not an object", data, self.event_index

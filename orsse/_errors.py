@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from typing import Any, Mapping, Optional
+    from typing import Any, Mapping, Optional, Sequence
 
     from ._types import ChatCompletion
 
@@ -40,8 +40,12 @@ class SSELimitError(SSEError):
     """A line or an event grew past the decoder's configured limit.
 
     Raised before the oversized data is stored, so memory stays bounded by the
-    limit whatever the peer sends.
+    limit whatever the peer sends. ``events`` holds what the same read completed
+    before the limit was crossed (events, or data strings for ``iter_data``): the
+    iterators deliver those first, so nothing that arrived whole is lost.
     """
+
+    events: Sequence[Any] = ()
 
     def __init__(self, limit_name: str, limit: int, size: int, offset: int) -> None:
         self.limit_name = limit_name
