@@ -4,6 +4,7 @@ Layers, each usable on its own: bytes -> :class:`ServerSentEvent` (:class:`SSEDe
 -> typed chunks -> :class:`Accumulator` -> the rebuilt completion; and a urllib client on top.
 """
 
+from importlib import import_module
 from typing import TYPE_CHECKING
 
 from ._errors import (
@@ -22,56 +23,92 @@ from ._errors import (
     StreamError,
 )
 from ._sse import ServerSentEvent, SSEDecoder, aiter_data, aiter_events, iter_data, iter_events
-from ._accumulate import Accumulator
-from ._chunks import acollect, aiter_chunks, collect, iter_chunks, parse_chunk
-from ._types import (
-    Annotation,
-    ChatCompletion,
-    ChatCompletionChunk,
-    Choice,
-    ChoiceDelta,
-    ChoiceLogprobs,
-    ChunkChoice,
-    CompletionTokensDetails,
-    CostDetails,
-    ErrorDetail,
-    FunctionCall,
-    FunctionCallDelta,
-    Image,
-    ImageUrl,
-    Message,
-    PromptTokensDetails,
-    ReasoningDetail,
-    TokenLogprob,
-    ToolCall,
-    ToolCallDelta,
-    TopLogprob,
-    UrlCitation,
-    Usage,
-)
 
 if TYPE_CHECKING:
+    from ._accumulate import Accumulator
+    from ._chunks import acollect, aiter_chunks, collect, iter_chunks, parse_chunk
     from ._client import ChatStream, stream_chat
+    from ._types import (
+        Annotation,
+        ChatCompletion,
+        ChatCompletionChunk,
+        Choice,
+        ChoiceDelta,
+        ChoiceLogprobs,
+        ChunkChoice,
+        CompletionTokensDetails,
+        CostDetails,
+        ErrorDetail,
+        FunctionCall,
+        FunctionCallDelta,
+        Image,
+        ImageUrl,
+        Message,
+        PromptTokensDetails,
+        ReasoningDetail,
+        TokenLogprob,
+        ToolCall,
+        ToolCallDelta,
+        TopLogprob,
+        UrlCitation,
+        Usage,
+    )
+
 
 __version__ = "0.1.0"
 
-# The client is imported on first use, so that ``import orsse`` loads no network code
-# (http.client, socket, ssl, urllib.request).
-_LAZY = frozenset(("ChatStream", "stream_chat"))
+# Only the errors and the SSE decoder load with the package. The chunk layer (two dozen
+# dataclasses, whose creation is most of orsse's import time) loads on first use, and
+# the client with it, so that ``import orsse`` stays light and loads no network code
+# (http.client, socket, ssl).
+_LAZY = {
+    "Accumulator": "_accumulate",
+    "acollect": "_chunks",
+    "aiter_chunks": "_chunks",
+    "collect": "_chunks",
+    "iter_chunks": "_chunks",
+    "parse_chunk": "_chunks",
+    "ChatStream": "_client",
+    "stream_chat": "_client",
+    "Annotation": "_types",
+    "ChatCompletion": "_types",
+    "ChatCompletionChunk": "_types",
+    "Choice": "_types",
+    "ChoiceDelta": "_types",
+    "ChoiceLogprobs": "_types",
+    "ChunkChoice": "_types",
+    "CompletionTokensDetails": "_types",
+    "CostDetails": "_types",
+    "ErrorDetail": "_types",
+    "FunctionCall": "_types",
+    "FunctionCallDelta": "_types",
+    "Image": "_types",
+    "ImageUrl": "_types",
+    "Message": "_types",
+    "PromptTokensDetails": "_types",
+    "ReasoningDetail": "_types",
+    "TokenLogprob": "_types",
+    "ToolCall": "_types",
+    "ToolCallDelta": "_types",
+    "TopLogprob": "_types",
+    "UrlCitation": "_types",
+    "Usage": "_types",
+}
 
 
 def __getattr__(name: str) -> object:
-    if name in _LAZY:
-        from . import _client
-
-        value = getattr(_client, name)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    module_name = _LAZY.get(name)
+    if module_name is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    module = import_module(f"{__name__}.{module_name}")
+    value = getattr(module, name)
+    globals()[name] = value
+    return value
 
 
 def __dir__() -> "list[str]":
-    return sorted(set(globals()) | _LAZY)
+    return sorted(set(globals()) | set(_LAZY))
+
 
 __all__ = [
     "APIConnectionError",
