@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import gc
-import importlib
 import importlib.util
 import json
 import math
@@ -74,30 +73,15 @@ def _orsse_pipelines() -> List[Pipeline]:
 
     found = [Pipeline("orsse (a) events", "events", events),
              Pipeline("orsse (b) dicts", "dicts", dicts)]
-    # iter_data() lives in orsse._sse; until orsse/__init__.py re-exports it the row is
-    # marked with a star.
-    iter_data = getattr(orsse, "iter_data", None)
-    star = ""
-    if iter_data is None:
-        iter_data = getattr(importlib.import_module("orsse._sse"), "iter_data", None)
-        star = "*"
-    if iter_data is not None:
-        def data_dicts(pieces: List[bytes]) -> List[Any]:
-            return [_loads(d) for d in iter_data(pieces) if d != DONE]
+    def data_dicts(pieces: List[bytes]) -> List[Any]:
+        return [_loads(d) for d in orsse.iter_data(pieces) if d != DONE]
 
-        found.append(Pipeline(f"orsse (b) iter_data{star}", "dicts", data_dicts))
-    iter_chunks = getattr(orsse, "iter_chunks", None)
-    if iter_chunks is not None:
-        def chunks(pieces: List[bytes]) -> List[Any]:
-            return list(iter_chunks(pieces))
+    found.append(Pipeline("orsse (b) iter_data", "dicts", data_dicts))
+    def chunks(pieces: List[bytes]) -> List[Any]:
+        return list(orsse.iter_chunks(pieces))
 
-        found.append(Pipeline("orsse (c) chunks", "chunks", chunks))
-    collect = getattr(orsse, "collect", None)
-    if collect is not None:
-        def completion(pieces: List[bytes]) -> Any:
-            return collect(pieces)
-
-        found.append(Pipeline("orsse (d) collect", "completion", completion))
+    found.append(Pipeline("orsse (c) chunks", "chunks", chunks))
+    found.append(Pipeline("orsse (d) collect", "completion", orsse.collect))
     return found
 
 
@@ -565,11 +549,6 @@ def main(argv: Optional[List[str]] = None) -> int:
     out = [f"orsse {orsse.__version__} benchmarks: {machine}",
            f"mode: {'quick' if args.quick else 'full'}, {args.repeats} interleaved rounds, medians; "
            f"MB/s counts the stream's bytes, events/s its events (dicts for (b), chunks for (c))"]
-    if any(label.endswith("*") for label in labels):
-        out.append("* orsse._sse.iter_data: not yet re-exported as orsse.iter_data")
-    missing = [name for name in ("iter_chunks", "collect") if not hasattr(orsse, name)]
-    if missing:
-        out.append(f"not measured: orsse.{' / orsse.'.join(missing)} (not in this orsse yet)")
     out.extend(peer_notes)
 
     cells: Dict[Tuple[str, int, str], Cell] = {}
