@@ -5,7 +5,7 @@ Layers, each usable on its own: bytes -> :class:`ServerSentEvent` (:class:`SSEDe
 """
 
 from importlib import import_module
-from typing import TYPE_CHECKING
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
 
 from ._errors import (
     APIConnectionError,

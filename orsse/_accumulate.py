@@ -8,7 +8,7 @@ sent twice counted once.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
 
 from ._types import (
     ChatCompletion,

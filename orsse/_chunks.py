@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
-from typing import TYPE_CHECKING
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
 
 from ._accumulate import Accumulator
 from ._errors import ChunkDecodeError, IncompleteStreamError, OrsseError, SSELimitError, StreamError

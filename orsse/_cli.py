@@ -30,7 +30,7 @@ import json
 import os
 import sys
 import time
-from typing import TYPE_CHECKING
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
 
 from . import __version__
 from ._accumulate import Accumulator

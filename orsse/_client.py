@@ -20,7 +20,7 @@ import sys
 import time
 from datetime import timezone
 from email.utils import parsedate_to_datetime
-from typing import TYPE_CHECKING
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
 from urllib.parse import urlsplit
 
 from . import __version__

@@ -26,7 +26,7 @@ import sys
 from dataclasses import dataclass
 from itertools import chain, compress, count, repeat
 from operator import contains as _contains
-from typing import TYPE_CHECKING
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
 
 from ._errors import OrsseError, SSELimitError
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import sys
 from dataclasses import dataclass, field, fields
-from typing import TYPE_CHECKING
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
 
 if TYPE_CHECKING:
     from typing import Any, Dict, FrozenSet, List, Optional
