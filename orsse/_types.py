@@ -500,9 +500,13 @@ class ChoiceDelta(_ToDict):
         get = d.get
         role = get("role")
         content = get("content")
-        if len(d) <= 2 and d.keys() <= _ROLE_CONTENT and type(content) is str and type(role) is str:
-            # The shape of nearly every chunk of a chat answer: skip the rare fields.
-            return cls(role, content, extra={})
+        if type(content) is str and (
+            (type(role) is str and len(d) == 2) or (role is None and len(d) == 1)
+        ):
+            # The shape of nearly every chunk of a chat answer, with or without its role:
+            # the keys that hold a string are all the keys there are, so no rare field
+            # (nor any unknown key) can be present.
+            return cls(role, content, None, None, None, None, None, None, None, {})
         refusal = get("refusal")
         reasoning = get("reasoning")
         for value, where in ((role, "role"), (content, "content"), (refusal, "refusal"), (reasoning, "reasoning")):
@@ -525,11 +529,14 @@ class ChoiceDelta(_ToDict):
             None if annotations is None else [Annotation.from_dict(item) for item in annotations],
             None if images is None else [Image.from_dict(item) for item in images],
             audio,
-            _unknown(d, cls._KNOWN),
+            {} if _delta_keys_known(d) else _unknown(d, cls._KNOWN),
         )
 
 
-_ROLE_CONTENT = frozenset(("role", "content"))
+# Bound issuperset() methods: "no key but these?" in one C call, without a function
+# frame or a dict view. They take the place of _unknown() on the hot path.
+_delta_keys_known = ChoiceDelta._KNOWN.issuperset
+_delta_from_dict = ChoiceDelta.from_dict
 
 
 @dataclass(**_SLOTS)
@@ -557,12 +564,16 @@ class ChunkChoice(_ToDict):
         logprobs = get("logprobs")
         return cls(
             index,
-            ChoiceDelta() if delta is None else ChoiceDelta.from_dict(delta),
+            ChoiceDelta() if delta is None else _delta_from_dict(delta),
             get("finish_reason"),
             get("native_finish_reason"),
             None if logprobs is None else ChoiceLogprobs.from_dict(logprobs),
-            _unknown(d, cls._KNOWN),
+            {} if _choice_keys_known(d) else _unknown(d, cls._KNOWN),
         )
+
+
+_choice_keys_known = ChunkChoice._KNOWN.issuperset
+_choice_from_dict = ChunkChoice.from_dict
 
 
 @dataclass(**_SLOTS)
@@ -594,6 +605,13 @@ class ChatCompletionChunk(_ToDict):
         payload of the wrong shape (``parse_chunk`` turns those into a clear error)."""
         get = d.get
         choices = get("choices")
+        if type(choices) is list and len(choices) == 1:
+            # One choice, as nearly always: a list display costs less than a comprehension.
+            choice_list = [_choice_from_dict(choices[0])]
+        elif choices:
+            choice_list = [_choice_from_dict(choice) for choice in choices]
+        else:
+            choice_list = []
         usage = get("usage")
         error = get("error")
         return cls(
@@ -604,16 +622,19 @@ class ChatCompletionChunk(_ToDict):
             get("provider"),
             get("system_fingerprint"),
             get("service_tier"),
-            [] if not choices else [ChunkChoice.from_dict(choice) for choice in choices],
+            choice_list,
             None if usage is None else Usage.from_dict(usage),
             None if error is None else _error_detail(error),
-            _unknown(d, cls._KNOWN),
+            {} if _chunk_keys_known(d) else _unknown(d, cls._KNOWN),
         )
 
     def to_dict(self) -> JSONObject:
         out = _ToDict.to_dict(self)
         out["choices"] = [choice.to_dict() for choice in self.choices]
         return out
+
+
+_chunk_keys_known = ChatCompletionChunk._KNOWN.issuperset
 
 
 # -- the rebuilt, non-streaming completion ----------------------------------------------
