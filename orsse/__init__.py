@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from ._accumulate import Accumulator
     from ._chunks import acollect, aiter_chunks, collect, iter_chunks, parse_chunk
     from ._client import ChatStream, stream_chat
+    from ._json import aiter_json, iter_json
     from ._types import (
         Annotation,
         ChatCompletion,
@@ -68,6 +69,8 @@ _LAZY = {
     "collect": "_chunks",
     "iter_chunks": "_chunks",
     "parse_chunk": "_chunks",
+    "iter_json": "_json",
+    "aiter_json": "_json",
     "ChatStream": "_client",
     "stream_chat": "_client",
     "Annotation": "_types",
@@ -152,10 +155,12 @@ __all__ = [
     "aiter_chunks",
     "aiter_data",
     "aiter_events",
+    "aiter_json",
     "collect",
     "iter_chunks",
     "iter_data",
     "iter_events",
+    "iter_json",
     "parse_chunk",
     "stream_chat",
     "__version__",

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
-import sys
+from itertools import chain
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
 
 from ._accumulate import Accumulator
-from ._errors import ChunkDecodeError, IncompleteStreamError, OrsseError, SSELimitError, StreamError
-from ._sse import DEFAULT_MAX_EVENT_SIZE, DEFAULT_MAX_LINE_SIZE, SSEDecoder
+from ._errors import ChunkDecodeError, IncompleteStreamError, OrsseError, StreamError
+from ._json import _DECODER_FAILED, invalid_json, json_object, scan
+from ._sse import DATA_OR_TYPED, DEFAULT_MAX_EVENT_SIZE, DEFAULT_MAX_LINE_SIZE, SSEDecoder, _aiterate, _batches
 from ._types import ChatCompletionChunk, ErrorDetail
 
 if TYPE_CHECKING:
@@ -23,6 +24,7 @@ if TYPE_CHECKING:
         List,
         Optional,
         Sequence,
+        Tuple,
         Union,
     )
 
@@ -33,21 +35,6 @@ __all__ = ["parse_chunk", "iter_chunks", "aiter_chunks", "collect", "acollect"]
 
 _loads = json.loads
 
-# PyPy 3.9's json decoder can put a corrupt string (a broken surrogate) in its error
-# message, and merely formatting that string then crashes the interpreter with a
-# SystemError (a fuzz test found it). Only CPython's wording is quoted; elsewhere the
-# error says where, and the excerpt of the payload shows what.
-_QUOTE_DECODER_MESSAGES = sys.implementation.name == "cpython"
-_DECODER_FAILED = "invalid JSON: the interpreter's JSON decoder failed on it (SystemError)"
-
-
-def _invalid_json(exc: ValueError) -> str:
-    position = getattr(exc, "pos", None)
-    where = "" if position is None else f" at character {position}"
-    if _QUOTE_DECODER_MESSAGES:
-        message = getattr(exc, "msg", None) or str(exc)
-        return f"invalid JSON{where}: {message}"
-    return f"invalid JSON{where} ({type(exc).__name__})"
 _from_dict = ChatCompletionChunk.from_dict
 
 
@@ -63,7 +50,7 @@ def parse_chunk(data: Union[str, bytes, Dict[str, Any]], *, event_index: int = 0
         try:
             payload = _loads(data)
         except ValueError as exc:  # also UnicodeDecodeError for bytes
-            raise ChunkDecodeError(_invalid_json(exc), _text(data), event_index) from None
+            raise ChunkDecodeError(invalid_json(exc), _text(data), event_index) from None
         except RecursionError:
             raise ChunkDecodeError("invalid JSON: nested too deeply", _text(data), event_index) from None
         except SystemError:
@@ -90,7 +77,7 @@ class _ChunkReader:
     """The state shared by the sync and async iterators: the decoder, the event count,
     ``[DONE]``, and the accumulator whose partial result every error hands back."""
 
-    __slots__ = ("accumulator", "decoder", "event_index", "stopped", "_pending_error")
+    __slots__ = ("accumulator", "decoder", "event_index", "stopped")
 
     def __init__(
         self,
@@ -106,41 +93,54 @@ class _ChunkReader:
         self.event_index = 0
         #: ``[DONE]`` was seen: nothing after it is read.
         self.stopped = False
-        self._pending_error: Optional[OrsseError] = None
 
-    def feed(self, raw: bytes) -> List[ChatCompletionChunk]:
-        """The chunks one read completes, up to ``[DONE]``.
+    def take(
+        self, batch: Sequence[Union[str, ServerSentEvent]]
+    ) -> Tuple[List[ChatCompletionChunk], Optional[OrsseError]]:
+        """The chunks of the events one read completed, up to ``[DONE]``, and the error
+        that came after them, if one did: the caller hands the chunks on (perhaps to be
+        shown as they come) before it raises the error.
 
-        An error found after some chunks of the same read is raised on the next call,
-        so that those chunks still reach the caller (who may be showing them as they
-        come) before the error does.
+        *batch* is what the decoder gives in DATA_OR_TYPED mode: the data of each event
+        without an ``event`` field, the whole event for the others.
         """
-        if self._pending_error is not None:
-            raise self._pending_error
-        limit_error: Optional[SSELimitError] = None
-        try:
-            events: Sequence[ServerSentEvent] = self.decoder.feed(raw)
-        except SSELimitError as error:
-            # The events the read completed before the limit was crossed still count.
-            events, limit_error = error.events, error
         out: List[ChatCompletionChunk] = []
+        append = out.append
+        add = self.accumulator.add
+        index = self.event_index
         try:
-            for event in events:
-                chunk = self.chunk(event)
-                if chunk is None:
+            for data in batch:
+                if type(data) is not str:
+                    event: ServerSentEvent = data  # type: ignore[assignment]
+                    data = event.data
+                    if event.event == "error" and data != "[DONE]":
+                        index += 1
+                        raise self._event_error(data)
+                if data == "[DONE]":
+                    self.accumulator.done = True
                     self.stopped = True
-                    return out
-                out.append(chunk)
+                    break
+                index += 1
+                # orsse._json explains this way round json.loads().
+                try:
+                    payload, end = scan(data, 0)
+                except (StopIteration, ValueError, RecursionError):
+                    end = -1
+                if end != len(data) or type(payload) is not dict:
+                    payload = json_object(data, index)
+                try:
+                    chunk = _from_dict(payload)
+                except (TypeError, AttributeError, ValueError, RecursionError) as exc:
+                    raise ChunkDecodeError(f"unexpected shape: {exc}", data, index) from None
+                add(chunk)
+                if chunk.error is not None:
+                    raise self._stream_error(chunk.error)
+                append(chunk)
         except OrsseError as error:
-            if not out:
-                raise
-            self._pending_error = error
-            return out
-        if limit_error is not None:
-            if not out:
-                raise limit_error
-            self._pending_error = limit_error
-        return out
+            self.event_index = index
+            return out, error
+        self.event_index = index
+        return out, None
 
     def with_partial(self, error: OrsseError) -> OrsseError:
         """*error*, carrying the completion so far (errors from the byte source too,
@@ -149,41 +149,8 @@ class _ChunkReader:
             error.partial = self.accumulator.result()
         return error
 
-    def chunk(self, event: ServerSentEvent) -> Optional[ChatCompletionChunk]:
-        """The chunk an event carries; ``None`` at ``[DONE]``. Raises on errors."""
-        data = event.data
-        if data == "[DONE]":
-            self.accumulator.done = True
-            return None
-        self.event_index += 1
-        if event.event == "error":
-            raise self._event_error(data)
-        try:
-            payload = _loads(data)
-        except ValueError as exc:
-            raise ChunkDecodeError(_invalid_json(exc), data, self.event_index) from None
-        except RecursionError:
-            raise ChunkDecodeError("invalid JSON: nested too deeply", data, self.event_index) from None
-        except SystemError:
-            raise ChunkDecodeError(_DECODER_FAILED, data, self.event_index) from None
-        if type(payload) is not dict:
-            raise ChunkDecodeError(
-                f"a JSON {type(payload).__name__}, not an object", data, self.event_index
-            )
-        try:
-            chunk = _from_dict(payload)
-        except (TypeError, AttributeError, ValueError, RecursionError) as exc:
-            raise ChunkDecodeError(f"unexpected shape: {exc}", data, self.event_index) from None
-        self.accumulator.add(chunk)
-        error = chunk.error
-        if error is not None:
-            raise self._stream_error(error)
-        return chunk
-
     def finish(self) -> None:
         """At the end of the bytes: a stream with no ``[DONE]`` and no finish was cut off."""
-        if self._pending_error is not None:
-            raise self._pending_error
         self.decoder.close()
         accumulator = self.accumulator
         if not accumulator.done and not accumulator.finished:
@@ -218,6 +185,24 @@ class _ChunkReader:
         return StreamError(None, data, None, self.accumulator.result())
 
 
+def _chunk_batches(reader: _ChunkReader, chunks: Iterable[bytes]) -> Iterator[List[ChatCompletionChunk]]:
+    # One list of chunks per read, flattened by chain.from_iterable() in C; the decoder's
+    # inline fast path for reads that end no line comes with _batches().
+    take = reader.take
+    try:
+        for batch in _batches(reader.decoder, chunks, DATA_OR_TYPED):
+            out, error = take(batch)
+            if out:
+                yield out
+            if error is not None:
+                raise error
+            if reader.stopped:
+                return
+        reader.finish()
+    except OrsseError as error:
+        raise reader.with_partial(error)
+
+
 def iter_chunks(
     chunks: Iterable[bytes],
     *,
@@ -232,20 +217,11 @@ def iter_chunks(
     ``result()`` is the completion so far. An error reported inside the stream raises
     :class:`StreamError`; a stream cut off before its end raises
     :class:`IncompleteStreamError`; bad JSON raises :class:`ChunkDecodeError`. Each
-    carries the partial completion as ``.partial``.
+    carries the partial completion as ``.partial``, and comes once the chunks before it
+    have been delivered.
     """
     reader = _ChunkReader(accumulator, on_comment, max_line_size, max_event_size)
-    feed = reader.feed
-    try:
-        for raw in chunks:
-            batch = feed(raw)
-            if batch:
-                yield from batch
-            if reader.stopped:
-                return
-        reader.finish()
-    except OrsseError as error:
-        raise reader.with_partial(error)
+    return chain.from_iterable(_chunk_batches(reader, chunks))
 
 
 async def aiter_chunks(
@@ -258,10 +234,14 @@ async def aiter_chunks(
 ) -> AsyncIterator[ChatCompletionChunk]:
     """:func:`iter_chunks` for an async iterable of bytes (httpx, aiohttp)."""
     reader = _ChunkReader(accumulator, on_comment, max_line_size, max_event_size)
+    take = reader.take
     try:
-        async for raw in chunks:
-            for chunk in reader.feed(raw):
+        async for item in _aiterate(reader.decoder, chunks, DATA_OR_TYPED):
+            out, error = take((item,))
+            for chunk in out:
                 yield chunk
+            if error is not None:
+                raise error
             if reader.stopped:
                 return
         reader.finish()

@@ -41,8 +41,9 @@ class SSELimitError(SSEError):
 
     Raised before the oversized data is stored, so memory stays bounded by the
     limit whatever the peer sends. ``events`` holds what the same read completed
-    before the limit was crossed (events, or data strings for ``iter_data``): the
-    iterators deliver those first, so nothing that arrived whole is lost.
+    before the limit was crossed (events; data strings for ``iter_data`` and
+    ``iter_json``): the iterators deliver those first (the chunk iterators as chunks),
+    so nothing that arrived whole is lost.
     """
 
     events: Sequence[Any] = ()

@@ -50,6 +50,14 @@ __all__ = ["ServerSentEvent", "SSEDecoder", "iter_events", "aiter_events", "iter
 
 _SLOTS = {"slots": True} if sys.version_info >= (3, 10) else {}
 
+# What the decoder's internals hand out (their ``raw`` argument): whole events; the data
+# strings alone (iter_data); or the data strings of events with no ``event`` field and
+# whole events for the others (the chunk layer, which must see ``event: error`` but
+# needs no event object for the rest). Only _dispatch() can meet an event field.
+EVENTS = 0
+DATA = 1
+DATA_OR_TYPED = 2
+
 _BOM = b"\xef\xbb\xbf"
 
 #: Default limits. An OpenRouter image event can be several MiB of base64 on one
@@ -165,7 +173,7 @@ class SSEDecoder:
                 self._line_too_long(len(data))
             partial += data
             return []
-        return self._feed(data, False)
+        return self._feed(data, EVENTS)
 
     def close(self) -> List[ServerSentEvent]:
         """Mark the end of the stream.
@@ -195,8 +203,8 @@ class SSEDecoder:
         size = len(self._partial_line) + extra
         raise SSELimitError("max_line_size", self.max_line_size, size, self._bytes_done + size)
 
-    def _feed(self, data: bytes, raw: bool) -> List[Any]:
-        """:meth:`feed` for every read that may end a line: events, or data strings if *raw*."""
+    def _feed(self, data: bytes, raw: int) -> List[Any]:
+        """:meth:`feed` for every read that may end a line; *raw* says what comes out (EVENTS, DATA...)."""
         if not self._plain:
             if self._closed:
                 raise OrsseError("SSEDecoder.feed() called after close()")
@@ -291,7 +299,7 @@ class SSEDecoder:
             return head[len(_BOM) :]
         return head
 
-    def _end_long_line(self, data: bytes, out: List[Any], raw: bool) -> bytes:
+    def _end_long_line(self, data: bytes, out: List[Any], raw: int) -> bytes:
         """Finish a long partial line: decode it alone (a data line's value straight from
         the bytes, with no copy of the line in between) and let go of its bytes at once.
         Returns what follows its LF."""
@@ -313,7 +321,7 @@ class SSEDecoder:
             self._lines([line], out, raw)
         return data[first + 1 :]
 
-    def _near_limits(self, data: bytes, out: List[Any], raw: bool) -> None:
+    def _near_limits(self, data: bytes, out: List[Any], raw: int) -> None:
         """A read that might break a limit: each line it completes is checked just
         before its turn, so that of two limits the one the stream crossed first is
         reported, however the bytes were cut. The events that lines before it completed
@@ -338,7 +346,7 @@ class SSEDecoder:
             raise
         partial += rest
 
-    def _small(self, lines: List[_Block], out: List[Any], raw: bool) -> None:
+    def _small(self, lines: List[_Block], out: List[Any], raw: int) -> None:
         """The complete lines of a small read (bytes, without their LF)."""
         line = lines[0]
         count = len(lines)
@@ -365,7 +373,7 @@ class SSEDecoder:
                 return
         self._lines([line.decode("utf-8", "replace") for line in lines], out, raw)
 
-    def _pieces(self, pieces: List[_Block], out: List[Any], raw: bool) -> None:
+    def _pieces(self, pieces: List[_Block], out: List[Any], raw: int) -> None:
         """A read cut at each ``\\n\\ndata: `` (SEP): first + SEP + p1 + ... + SEP + last.
 
         ``first`` (the partial line already in front of it) ends with the line end and
@@ -425,7 +433,7 @@ class SSEDecoder:
         if end < len(last):
             self._partial_line += last[end:]
 
-    def _mixed(self, pieces: List[_Block], values: List[str], out: List[Any], raw: bool) -> None:
+    def _mixed(self, pieces: List[_Block], values: List[str], out: List[Any], raw: int) -> None:
         """Middle pieces among which some are several lines: runs of one-line pieces go
         in bulk, the others line by line, all in order."""
         start = 0
@@ -445,7 +453,7 @@ class SSEDecoder:
             else:
                 out += map(ServerSentEvent, values[start:], repeat("message"), repeat(self._id_buffer))
 
-    def _lines(self, lines: List[str], out: List[Any], raw: bool) -> None:
+    def _lines(self, lines: List[str], out: List[Any], raw: int) -> None:
         """The standard's algorithm, one decoded line at a time."""
         data_lines = self._data_lines
         for line in lines:
@@ -500,13 +508,13 @@ class SSEDecoder:
                     self.retry = self._block_retry = int(value)
         # Any other field is ignored, as the standard says.
 
-    def _dispatch(self, raw: bool) -> Any:
+    def _dispatch(self, raw: int) -> Any:
         data_lines = self._data_lines
         data = data_lines[0] if len(data_lines) == 1 else "\n".join(data_lines)
         self.last_event_id = event_id = self._id_buffer
         result = (
             data
-            if raw
+            if raw == DATA or (raw and not self._event_type)
             else ServerSentEvent(data, self._event_type or "message", event_id, self._block_retry)
         )
         self._data_lines = []
@@ -524,7 +532,7 @@ class SSEDecoder:
         )
 
 
-def _batches(decoder: SSEDecoder, chunks: Iterable[bytes], raw: bool) -> Iterator[List[Any]]:
+def _batches(decoder: SSEDecoder, chunks: Iterable[bytes], raw: int) -> Iterator[List[Any]]:
     # The decoder's fast path, inline: a read with no line end costs no method call.
     # The limit is checked after the append (one len() instead of two), and a read that
     # went past it is taken back out before raising, so the decoder never keeps more.
@@ -577,7 +585,7 @@ def _batches(decoder: SSEDecoder, chunks: Iterable[bytes], raw: bool) -> Iterato
     decoder.close()
 
 
-async def _aiterate(decoder: SSEDecoder, chunks: AsyncIterable[bytes], raw: bool) -> AsyncIterator[Any]:
+async def _aiterate(decoder: SSEDecoder, chunks: AsyncIterable[bytes], raw: int) -> AsyncIterator[Any]:
     feed = decoder._feed
     partial = decoder._partial_line
     limit = decoder.max_line_size
@@ -630,7 +638,7 @@ def iter_events(
     decoder = SSEDecoder(
         max_line_size=max_line_size, max_event_size=max_event_size, on_comment=on_comment
     )
-    return chain.from_iterable(_batches(decoder, chunks, False))
+    return chain.from_iterable(_batches(decoder, chunks, EVENTS))
 
 
 def aiter_events(
@@ -644,7 +652,7 @@ def aiter_events(
     decoder = SSEDecoder(
         max_line_size=max_line_size, max_event_size=max_event_size, on_comment=on_comment
     )
-    return _aiterate(decoder, chunks, False)
+    return _aiterate(decoder, chunks, EVENTS)
 
 
 def iter_data(
@@ -663,7 +671,7 @@ def iter_data(
     decoder = SSEDecoder(
         max_line_size=max_line_size, max_event_size=max_event_size, on_comment=on_comment
     )
-    return chain.from_iterable(_batches(decoder, chunks, True))
+    return chain.from_iterable(_batches(decoder, chunks, DATA))
 
 
 def aiter_data(
@@ -677,4 +685,4 @@ def aiter_data(
     decoder = SSEDecoder(
         max_line_size=max_line_size, max_event_size=max_event_size, on_comment=on_comment
     )
-    return _aiterate(decoder, chunks, True)
+    return _aiterate(decoder, chunks, DATA)

@@ -267,6 +267,57 @@ def test_unknown_keys_are_kept_in_extra_at_every_level() -> None:
     assert orsse.parse_chunk(parsed.to_dict()) == parsed
 
 
+# The common delta shapes take a shortcut in ChoiceDelta.from_dict; each must give what the
+# general path gives, unknown keys and wrong types included.
+DELTA_SHAPES = [
+    ({"content": "x"}, orsse.ChoiceDelta(content="x")),
+    ({"role": "assistant", "content": "x"}, orsse.ChoiceDelta(role="assistant", content="x")),
+    ({"content": "x", "role": "assistant"}, orsse.ChoiceDelta(role="assistant", content="x")),
+    ({"role": None, "content": "x"}, orsse.ChoiceDelta(content="x")),
+    ({"content": "x", "x_new": 1}, orsse.ChoiceDelta(content="x", extra={"x_new": 1})),
+    ({"content": "x", "refusal": "no"}, orsse.ChoiceDelta(content="x", refusal="no")),
+    ({"content": "x", "role": "assistant", "x_new": None},
+     orsse.ChoiceDelta(role="assistant", content="x", extra={"x_new": None})),
+    ({"role": "assistant"}, orsse.ChoiceDelta(role="assistant")),
+    ({"content": None}, orsse.ChoiceDelta()),
+    ({"content": ""}, orsse.ChoiceDelta(content="")),
+    ({"content": "x", "reasoning": "r"}, orsse.ChoiceDelta(content="x", reasoning="r")),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("delta, expected", DELTA_SHAPES, ids=[json.dumps(d) for d, _ in DELTA_SHAPES])
+def test_delta_shapes(delta: Dict[str, Any], expected: orsse.ChoiceDelta) -> None:
+    parsed = orsse.parse_chunk(chunk(delta))
+    assert parsed.choices[0].delta == expected
+    # Known keys sent as null are left out; unknown keys come back as they were.
+    assert parsed.choices[0].delta.to_dict() == {
+        k: v for k, v in delta.items() if v is not None or k.startswith("x_")
+    }
+
+
+@pytest.mark.parametrize("role", [5, ["assistant"], {"r": 1}])
+def test_delta_with_a_role_of_the_wrong_type(role: Any) -> None:
+    with pytest.raises(orsse.ChunkDecodeError, match="delta.role"):
+        orsse.parse_chunk(chunk({"role": role, "content": "x"}))
+
+
+@pytest.mark.parametrize("choices, count", [
+    ([], 0),
+    (None, 0),
+    ([{"index": 0, "delta": {"content": "a"}}], 1),
+    ([{"index": 0, "delta": {"content": "a"}}, {"index": 1, "delta": {"content": "b"}}], 2),
+])  # fmt: skip
+def test_choice_lists(choices: Any, count: int) -> None:
+    parsed = orsse.parse_chunk({"id": "x", "choices": choices})
+    assert [c.index for c in parsed.choices] == list(range(count))
+
+
+@pytest.mark.parametrize("choices", [{"0": {"delta": {}}}, "ab", 5, [5], [None]])
+def test_choices_of_the_wrong_shape(choices: Any) -> None:
+    with pytest.raises(orsse.ChunkDecodeError, match="unexpected shape"):
+        orsse.parse_chunk({"id": "x", "choices": choices})
+
+
 # -- missing and null fields -----------------------------------------------------------------
 
 
