@@ -77,6 +77,10 @@ def _orsse_pipelines() -> List[Pipeline]:
         return [_loads(d) for d in orsse.iter_data(pieces) if d != DONE]
 
     found.append(Pipeline("orsse (b) iter_data", "dicts", data_dicts))
+    def json_dicts(pieces: List[bytes]) -> List[Any]:
+        return list(orsse.iter_json(pieces))
+
+    found.append(Pipeline("orsse (b) iter_json", "dicts", json_dicts))
     def chunks(pieces: List[bytes]) -> List[Any]:
         return list(orsse.iter_chunks(pieces))
 
@@ -339,11 +343,14 @@ def measure_linearity(args: argparse.Namespace, pipelines: List[Pipeline]) -> Di
     inputs["chat"] = (len(chat), streams.cut(chat, 16384))
     chosen = [p for p in pipelines if not p.peer and p.kind in ("events", "dicts")]
     times: Dict[str, Dict[str, List[float]]] = {p.label: {k: [] for k in inputs} for p in chosen}
+    faults: Dict[str, Dict[str, List[int]]] = {p.label: {k: [] for k in inputs} for p in chosen}
     for _ in range(args.repeats):
         for p in chosen:
             for key, (_, pieces) in inputs.items():
                 number = 1 if key != "chat" else (2 if args.quick else 10)
+                before = _minor_faults()
                 times[p.label][key].append(_time_once(p.run, pieces, number))
+                faults[p.label][key].append((_minor_faults() - before) // number)
     four, eight = str(sizes[0]), str(sizes[1])
     result: Dict[str, Dict[str, float]] = {}
     for label, by in times.items():
@@ -357,7 +364,41 @@ def measure_linearity(args: argparse.Namespace, pipelines: List[Pipeline]) -> Di
             ),
             "MB/s": inputs[four][0] / statistics.median(by[four]) / 1e6,
             "chat MB/s": inputs["chat"][0] / statistics.median(by["chat"]) / 1e6,
+            "faults 4 MiB": statistics.median(faults[label][four]),
+            "faults 8 MiB": statistics.median(faults[label][eight]),
         }
+    return result
+
+
+def _minor_faults() -> int:
+    """Minor page faults of this process so far (0 where getrusage is missing)."""
+    try:
+        import resource
+    except ImportError:
+        return 0
+    return resource.getrusage(resource.RUSAGE_SELF).ru_minflt
+
+
+#: glibc's own initial mmap threshold. By default glibc raises the threshold to the size
+#: of each large block freed, so whether a big allocation reuses warm heap pages or gets
+#: fresh ones (a page fault and a zeroed page per 4 KiB) depends on what was freed
+#: before: a 4 MiB event can come out faultless while an 8 MiB one faults on every page.
+#: Pinning the threshold (which turns the adaptation off) makes every run pay the same
+#: per page, so the 8 MiB / 4 MiB ratio measures the code rather than that history.
+PINNED_MALLOC = {"MALLOC_MMAP_THRESHOLD_": "131072"}
+
+
+def measure_linearity_pinned(args: argparse.Namespace) -> Optional[Dict[str, Dict[str, float]]]:
+    """measure_linearity() in a child interpreter with glibc's mmap threshold pinned; None
+    where the C library is not glibc (the setting would mean nothing there)."""
+    if platform.libc_ver()[0] != "glibc":
+        return None
+    command = [sys.executable, os.path.abspath(__file__), "--linear-child", "--repeats", str(args.repeats)]
+    if args.quick:
+        command.append("--quick")
+    env = dict(os.environ, **PINNED_MALLOC)
+    done = subprocess.run(command, env=env, stdout=subprocess.PIPE, check=True, universal_newlines=True)
+    result: Dict[str, Dict[str, float]] = json.loads(done.stdout)
     return result
 
 
@@ -457,7 +498,7 @@ def _mbps(cells: Dict[Tuple[str, int, str], Cell], stream: str, read: int, label
 
 
 def report_targets(cells: Dict[Tuple[str, int, str], Cell], linear: Dict[str, Dict[str, float]],
-                   memory: List[Tuple[str, str]], peaks: Dict[str, float],
+                   pinned: Optional[Dict[str, Dict[str, float]]], memory: List[Tuple[str, str]], peaks: Dict[str, float],
                    imports: Dict[str, float], labels: List[str]) -> List[str]:
     out = ["", "targets (chat stream, medians; ratio to the json.loads floor):"]
     dict_labels = [label for label in labels if label.startswith("orsse (b)")]
@@ -477,8 +518,14 @@ def report_targets(cells: Dict[Tuple[str, int, str], Cell], linear: Dict[str, Di
     else:
         line(None, "bytes->chunks: orsse.iter_chunks not available")
     for label, by in linear.items():
-        line(by["ratio"] <= 2.2,
-             f"linear, {label}, 256 B reads: 8 MiB / 4 MiB = {by['ratio']:.2f} (target <= 2.2)")
+        if pinned is not None and label in pinned:
+            # Judged with the allocator pinned: see PINNED_MALLOC for why.
+            line(pinned[label]["ratio"] <= 2.2,
+                 f"linear, {label}, 256 B reads: 8 MiB / 4 MiB = {pinned[label]['ratio']:.2f} with glibc's "
+                 f"mmap threshold pinned, {by['ratio']:.2f} with its default (target <= 2.2)")
+        else:
+            line(by["ratio"] <= 2.2,
+                 f"linear, {label}, 256 B reads: 8 MiB / 4 MiB = {by['ratio']:.2f} (target <= 2.2)")
         line(by["per byte"] <= 1.0,
              f"per byte, {label}: 4 MiB event in 256 B reads {by['MB/s']:.1f} MB/s vs chat in 16 KiB "
              f"reads {by['chat MB/s']:.1f} MB/s, time per byte ratio {by['per byte']:.2f} (target <= 1)")
@@ -525,6 +572,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser.add_argument("--skip", default="", help="comma-separated sections to skip: throughput,memory,linear,import")
     parser.add_argument("--json", metavar="PATH", help="also write the raw medians as JSON")
     parser.add_argument("-v", "--verbose", action="store_true", help="progress on stderr")
+    parser.add_argument("--linear-child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     args.repeats = args.repeats or (5 if args.quick else 7)
     args.reads = [int(r) for r in args.reads.split(",")] if args.reads else list(streams.READ_SIZES)
@@ -535,6 +583,10 @@ def main(argv: Optional[List[str]] = None) -> int:
     def log(message: str) -> None:
         if args.verbose:
             print(message, file=sys.stderr, flush=True)
+
+    if args.linear_child:  # measure_linearity_pinned()'s child: the numbers, as JSON
+        print(json.dumps(measure_linearity(args, _orsse_pipelines())))
+        return 0
 
     machine = _machine()
     ours = _orsse_pipelines()
@@ -557,14 +609,23 @@ def main(argv: Optional[List[str]] = None) -> int:
         out.extend(report_streams(cells, stream_list, labels, args.reads))
 
     linear: Dict[str, Dict[str, float]] = {}
+    pinned: Optional[Dict[str, Dict[str, float]]] = None
     if "linear" not in skip:
         log("linearity")
         linear = measure_linearity(args, pipelines)
+        pinned = measure_linearity_pinned(args)
         out.append("")
-        out.append("one long event in 256-byte reads, beside the chat stream in 16 KiB reads (medians):")
-        for label, by in linear.items():
-            out.append(f"  {label:<24} 4 MiB {by['4 MiB'] * 1e3:7.1f} ms  8 MiB {by['8 MiB'] * 1e3:7.1f} ms  "
-                       f"ratio {by['ratio']:.2f}  {by['MB/s']:6.1f} MB/s (chat {by['chat MB/s']:.1f} MB/s)")
+        out.append("one long event in 256-byte reads, beside the chat stream in 16 KiB reads (medians;")
+        out.append("minor page faults per run for the 4 and 8 MiB events):")
+        for title, measured in (("this process, default allocator", linear),
+                                ("glibc's mmap threshold pinned at 128 KiB (a child process)", pinned)):
+            if measured is None:
+                continue
+            out.append(f" {title}:")
+            for label, by in measured.items():
+                out.append(f"  {label:<24} 4 MiB {by['4 MiB'] * 1e3:7.1f} ms  8 MiB {by['8 MiB'] * 1e3:7.1f} ms  "
+                           f"ratio {by['ratio']:.2f}  {by['MB/s']:6.1f} MB/s (chat {by['chat MB/s']:5.1f} MB/s)  "
+                           f"faults {by['faults 4 MiB']:5.0f} / {by['faults 8 MiB']:5.0f}")
 
     memory: List[Tuple[str, str]] = []
     peaks: Dict[str, float] = {}
@@ -588,7 +649,7 @@ def main(argv: Optional[List[str]] = None) -> int:
             out.append(f"  import {statement:<20} {seconds * 1e3:7.2f} ms")
 
     if cells and linear and imports:
-        out.extend(report_targets(cells, linear, memory, peaks, imports, labels))
+        out.extend(report_targets(cells, linear, pinned, memory, peaks, imports, labels))
         out.extend(report_markdown(cells, labels, args.reads, imports, machine))
     print("\n".join(out))
 
@@ -598,6 +659,7 @@ def main(argv: Optional[List[str]] = None) -> int:
             "cells": [{"stream": c.stream, "read": c.read, "pipeline": c.label,
                        "seconds": c.seconds, "note": c.note} for c in cells.values()],
             "linear": linear,
+            "linear, mmap threshold pinned": pinned,
             "memory": dict(memory),
             "imports": imports,
         }

@@ -1,7 +1,8 @@
 """orsse: OpenRouter (and any OpenAI-compatible) streaming chat completions, standard library only.
 
-Layers, each usable on its own: bytes -> :class:`ServerSentEvent` (:class:`SSEDecoder`, sans-IO)
--> typed chunks -> :class:`Accumulator` -> the rebuilt completion; and a urllib client on top.
+Layers, each usable on its own: bytes -> :class:`ServerSentEvent` (:class:`SSEDecoder`, sans-IO;
+or just the data with :func:`iter_data`, or dicts with :func:`iter_json`) -> typed chunks ->
+:class:`Accumulator` -> the rebuilt completion; and a urllib client on top.
 """
 
 from importlib import import_module

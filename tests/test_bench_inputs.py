@@ -99,6 +99,7 @@ def test_every_read_size_gives_the_generated_events(name: str, read: int) -> Non
     assert all(e.event == "message" and e.id == "" and e.retry is None for e in events)
     assert comments == stream.comments
     assert list(_sse.iter_data(pieces)) == stream.data
+    assert list(orsse.iter_json(pieces)) == [json.loads(p) for p in stream.payloads]
     fed, fed_comments = _fed(pieces)
     assert fed == events and fed_comments == comments
 
