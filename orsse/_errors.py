@@ -5,7 +5,7 @@ from __future__ import annotations
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
 
 if TYPE_CHECKING:
-    from typing import Any, Mapping, Optional, Sequence
+    from typing import Any, Mapping, Optional, Sequence, Tuple
 
     from ._types import ChatCompletion
 
@@ -30,6 +30,19 @@ class OrsseError(Exception):
     """
 
     partial: Optional[ChatCompletion] = None
+
+    def __reduce__(self) -> Tuple[Any, ...]:
+        # The default rebuilds an exception by calling its class with ``args`` (the
+        # message alone), which the subclasses' constructors do not take. Rebuilt
+        # without __init__ instead, an error crosses pickle (multiprocessing, a task
+        # queue) with its message and every attribute, ``partial`` included.
+        return (_rebuild, (type(self), self.args), self.__dict__)
+
+
+def _rebuild(cls: type, args: Tuple[Any, ...]) -> OrsseError:
+    error: OrsseError = cls.__new__(cls, *args)
+    error.args = args  # OSError's __new__ (the timeouts' TimeoutError) leaves them to __init__
+    return error
 
 
 class SSEError(OrsseError, ValueError):
