@@ -8,7 +8,7 @@ TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run t
 
 from ._accumulate import Accumulator
 from ._errors import ChunkDecodeError, IncompleteStreamError, OrsseError, StreamError
-from ._json import _DECODER_FAILED, invalid_json, json_object, scan
+from ._json import _DECODER_FAILED, invalid_json, json_object
 from ._sse import DATA_OR_TYPED, DEFAULT_MAX_EVENT_SIZE, DEFAULT_MAX_LINE_SIZE, SSEDecoder, _aiterate, _batches
 from ._types import ChatCompletionChunk, ErrorDetail
 
@@ -121,13 +121,7 @@ class _ChunkReader:
                     self.stopped = True
                     break
                 index += 1
-                # orsse._json explains this way round json.loads().
-                try:
-                    payload, end = scan(data, 0)
-                except (StopIteration, ValueError, RecursionError):
-                    end = -1
-                if end != len(data) or type(payload) is not dict:
-                    payload = json_object(data, index)
+                payload = json_object(data, index)
                 try:
                     chunk = _from_dict(payload)
                 except (TypeError, AttributeError, ValueError, RecursionError) as exc:

@@ -57,7 +57,17 @@ def invalid_json(exc: ValueError) -> str:
 
 def json_object(data: str, event_index: int) -> Dict[str, Any]:
     """``json.loads(data)``, which must be an object; :class:`ChunkDecodeError` naming
-    event *event_index* otherwise. The slow path: callers try :func:`scan` first."""
+    event *event_index* otherwise."""
+    try:
+        payload, end = scan(data, 0)
+    except (StopIteration, ValueError, RecursionError):
+        end = -1
+    if end == len(data) and type(payload) is dict:
+        return payload
+    return _json_object_slowly(data, event_index)
+
+
+def _json_object_slowly(data: str, event_index: int) -> Dict[str, Any]:
     try:
         payload = _loads(data)
     except ValueError as exc:
@@ -85,17 +95,11 @@ def _objects(decoder: SSEDecoder, chunks: Iterable[bytes], done: Optional[str]) 
                 return
             event_index += 1
             try:
-                payload, end = scan(data, 0)
-            except (StopIteration, ValueError, RecursionError):
-                end = -1
-            if end != len(data) or type(payload) is not dict:
-                try:
-                    payload = json_object(data, event_index)
-                except ChunkDecodeError:
-                    if objects:
-                        yield objects
-                    raise
-            append(payload)
+                append(json_object(data, event_index))
+            except ChunkDecodeError:
+                if objects:
+                    yield objects
+                raise
         yield objects
 
 
@@ -139,10 +143,4 @@ async def aiter_json(
         if data == done:
             return
         event_index += 1
-        try:
-            payload, end = scan(data, 0)
-        except (StopIteration, ValueError, RecursionError):
-            end = -1
-        if end != len(data) or type(payload) is not dict:
-            payload = json_object(data, event_index)
-        yield payload
+        yield json_object(data, event_index)
