@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 import orsse
+from orsse import _sse
 from conftest import (
     all_streams,
     fixture_id,
@@ -33,8 +34,13 @@ BOM = b"\xef\xbb\xbf"
 _LINE_END = re.compile(rb"\r\n|\r|\n")
 
 
-def reference(data: bytes) -> Tuple[List[Tuple[str, str, str, Optional[int]]], List[str]]:
-    """The events and comments of a whole stream, straight from the standard's prose."""
+def reference(
+    data: bytes, *, raw_types: bool = False
+) -> Tuple[List[Tuple[str, str, str, Optional[int]]], List[str]]:
+    """The events and comments of a whole stream, straight from the standard's prose.
+
+    With *raw_types*, an event's type is what its ``event`` field said, ``""`` when it had
+    none (the chunk layer's view), instead of defaulting to ``"message"``."""
     if data.startswith(BOM):
         data = data[3:]
     lines = _LINE_END.split(data)[:-1]  # what follows the last line end is no line
@@ -54,7 +60,8 @@ def reference(data: bytes) -> Tuple[List[Tuple[str, str, str, Optional[int]]], L
                 continue
             if data_buffer.endswith("\n"):
                 data_buffer = data_buffer[:-1]
-            events.append((event_type or "message", data_buffer, last_event_id, block_retry))
+            kind = event_type if raw_types else event_type or "message"
+            events.append((kind, data_buffer, last_event_id, block_retry))
             data_buffer = event_type = ""
             block_retry = None
             continue
@@ -96,6 +103,40 @@ def run(chunks: List[bytes], **limits: int) -> Tuple[str, Any]:
     return ("ok", ([(e.event, e.data, e.id, e.retry) for e in events], comments))
 
 
+def run_iterators(chunks: List[bytes], **limits: int) -> List[Tuple[Any, List[Any]]]:
+    """What iter_events, iter_data and the chunk layer's mode of the same loop deliver (the
+    inline fast paths for reads that end no line, tiny reads put aside, one list a read),
+    each as (``"ok"`` or the error class, the items delivered before the end)."""
+    runs: List[Tuple[Any, List[Any]]] = []
+    for mode in (_sse.EVENTS, _sse.DATA, _sse.DATA_OR_TYPED):
+        items: List[Any] = []
+        try:
+            for batch in _sse._batches(orsse.SSEDecoder(**limits), iter(chunks), mode):
+                items.extend(batch)
+        except orsse.OrsseError as exc:
+            runs.append((type(exc), items))
+        else:
+            runs.append(("ok", items))
+    return runs
+
+
+def check_iterators(data: bytes, chunks: List[bytes], limits: Dict[str, int], expected: Tuple[str, Any]) -> None:
+    events, _ = reference(data)
+    typed, _ = reference(data, raw_types=True)
+    want = [
+        [orsse.ServerSentEvent(e[1], e[0], e[2], e[3]) for e in events],
+        [e[1] for e in events],
+        [e[1] if not e[0] else orsse.ServerSentEvent(e[1], e[0], e[2], e[3]) for e in typed],
+    ]
+    for (outcome, items), full in zip(run_iterators(chunks, **limits), want):
+        if expected[0] == "ok":
+            assert (outcome, items) == ("ok", full), f"{data!r:.300} cut {len(chunks)} ways"
+        else:
+            # The same error, after some of the events (those completed before it).
+            assert outcome is expected[1], f"{data!r:.300} with {limits}: {outcome}"
+            assert items == full[: len(items)], f"{data!r:.300} with {limits}"
+
+
 def ways_to_cut(data: bytes, rng: random.Random) -> List[List[bytes]]:
     ways = [[data], split_at(data, [rng.randrange(len(data) + 1)])]
     for _ in range(3):
@@ -118,10 +159,13 @@ def random_limits(rng: random.Random) -> Dict[str, int]:
 
 def check(data: bytes, rng: random.Random) -> None:
     limits = random_limits(rng)
-    results = [run(chunks, **limits) for chunks in ways_to_cut(data, rng)]
+    ways = ways_to_cut(data, rng)
+    results = [run(chunks, **limits) for chunks in ways]
     first = results[0]
     for i, result in enumerate(results[1:], 1):
         assert result == first, f"cut #{i} of {data!r:.300} with {limits} differs"
+    for chunks in ways:
+        check_iterators(data, chunks, limits, first)
     if first[0] == "ok":
         assert first[1] == reference(data), f"{data!r:.300} with {limits}"
     else:
