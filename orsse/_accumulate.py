@@ -380,7 +380,13 @@ class Accumulator:
             self.extra.update(chunk.extra)
 
     def result(self) -> ChatCompletion:
-        """The completion as it stands: final after the last chunk, partial before."""
+        """The completion as it stands: final after the last chunk, partial before.
+
+        Each call builds new lists, dicts and joined strings, so a result stays as it was
+        while more chunks arrive. Objects that arrived whole in a chunk (the usage, an
+        annotation, an image, a logprob entry, an encrypted reasoning detail) are the
+        chunk's own objects, not copies: read them, or copy before changing them.
+        """
         return ChatCompletion(
             id=self.id,
             created=self.created,
