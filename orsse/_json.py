@@ -55,7 +55,7 @@ def invalid_json(exc: ValueError) -> str:
     return f"invalid JSON{where} ({type(exc).__name__})"
 
 
-def json_object(data: str, event_index: int) -> Dict[str, Any]:
+def _json_object_by_scanner(data: str, event_index: int) -> Dict[str, Any]:
     """``json.loads(data)``, which must be an object; :class:`ChunkDecodeError` naming
     event *event_index* otherwise."""
     try:
@@ -79,6 +79,11 @@ def _json_object_slowly(data: str, event_index: int) -> Dict[str, Any]:
     if type(payload) is not dict:
         raise ChunkDecodeError(f"a JSON {type(payload).__name__}, not an object", data, event_index)
     return payload
+
+
+#: The way from a payload to its object: through the scanner where there is one; on PyPy
+#: json.loads directly, since a detour through the stand-in scan() only costs time there.
+json_object = _json_object_by_scanner if c_make_scanner is not None else _json_object_slowly
 
 
 def _objects(decoder: SSEDecoder, chunks: Iterable[bytes], done: Optional[str]) -> Iterator[List[Dict[str, Any]]]:
