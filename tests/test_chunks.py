@@ -19,12 +19,13 @@ from chunk_helpers import (
     chunk,
     data_payloads,
     outcome,
+    random_splits,
     sse_body,
     strip_nulls,
 )
 
 if TYPE_CHECKING:
-    from typing import Any, Dict, List
+    from typing import Any, Dict, List, Optional
 
 REAL_STREAMS = sorted((FIXTURES / "seeds").glob("*.sse")) + sorted((FIXTURES / "recorded").rglob("*.sse"))
 
@@ -673,9 +674,35 @@ def _mutate_bytes(raw: bytes, rng: random.Random) -> bytes:
 
 
 def _run_everything(raw: bytes, rng: random.Random) -> None:
-    """Every public entry point over *raw*: results or orsse errors, nothing else."""
+    """Every public entry point over *raw*: results or orsse errors, nothing else; and the
+    same outcome (completion, or error class and partial) however the bytes are cut."""
     pieces = [raw[i : i + 97] for i in range(0, len(raw), 97)]
-    outcome(pieces)
+    whole = outcome([raw])
+    assert outcome(pieces) == whole
+    assert outcome(random_splits(raw, rng, 7)) == whole  # tiny reads: the inline paths
+    # iter_json: json.loads of each data up to [DONE], or an error at the first bad one.
+    values: List[Any] = []
+    error: Optional[str] = None
+    for data in orsse.iter_data([raw]):
+        if data == "[DONE]":
+            break
+        try:
+            value = json.loads(data)
+        except (ValueError, RecursionError):
+            value = None
+        if type(value) is not dict:
+            error = "ChunkDecodeError"
+            break
+        values.append(value)
+    for reads in ([raw], random_splits(raw, rng, 7)):
+        got: List[Any] = []
+        try:
+            for value in orsse.iter_json(reads):
+                got.append(value)
+        except orsse.OrsseError as exc:
+            assert (got, type(exc).__name__) == (values, error)
+        else:
+            assert (got, None) == (values, error)
     try:
         for parsed in orsse.iter_chunks([raw]):
             assert isinstance(parsed, orsse.ChatCompletionChunk)
