@@ -22,8 +22,6 @@ How it stays fast in pure Python (``benchmarks/bench.py`` measures it, and
 
 from __future__ import annotations
 
-import sys
-from dataclasses import dataclass
 from itertools import chain, compress, count, repeat
 from operator import contains as _contains
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
@@ -47,8 +45,6 @@ if TYPE_CHECKING:
     _Block = Union[bytes, bytearray]
 
 __all__ = ["ServerSentEvent", "SSEDecoder", "iter_events", "aiter_events", "iter_data", "aiter_data"]
-
-_SLOTS = {"slots": True} if sys.version_info >= (3, 10) else {}
 
 # What the decoder's internals hand out (their ``raw`` argument): whole events; the data
 # strings alone (iter_data); or the data strings of events with no ``event`` field and
@@ -90,19 +86,42 @@ _HOLD = 64
 _NOTHING = [b""] * _HOLD
 
 
-@dataclass(**_SLOTS)
 class ServerSentEvent:
     """One dispatched event.
 
     ``event`` is ``"message"`` when the stream named no type; ``id`` is the last event
     id in force when the event was dispatched (``""`` when none); ``retry`` is the
     reconnection time in milliseconds given in this event's own block, if any.
+
+    Written out rather than made a dataclass: the dataclasses module (and typing, which
+    it imports) would be most of ``import orsse``'s cost, for four fields. It behaves
+    like the equivalent dataclass: positional or keyword arguments, equality by value,
+    unhashable, the same repr, and ``match`` by position.
     """
 
-    data: str
-    event: str = "message"
-    id: str = ""
-    retry: Optional[int] = None
+    __slots__ = ("data", "event", "id", "retry")
+    __match_args__ = ("data", "event", "id", "retry")
+
+    def __init__(self, data: str, event: str = "message", id: str = "", retry: Optional[int] = None) -> None:
+        self.data = data
+        self.event = event
+        self.id = id
+        self.retry = retry
+
+    def __repr__(self) -> str:
+        return (
+            f"ServerSentEvent(data={self.data!r}, event={self.event!r}, id={self.id!r}, "
+            f"retry={self.retry!r})"
+        )
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return (self.data, self.event, self.id, self.retry) == (
+            other.data, other.event, other.id, other.retry
+        )  # fmt: skip
+
+    __hash__ = None  # type: ignore[assignment]  # mutable and compared by value
 
 
 class SSEDecoder:

@@ -699,9 +699,15 @@ def test_a_server_that_hangs_up_before_answering_is_retried(server: Server, slee
 
 def test_import_orsse_loads_no_network_code() -> None:
     code = (
-        "import sys, orsse\n"
+        "import sys\n"
+        "before = set(sys.modules)\n"
+        "import orsse\n"
         "heavy = {'urllib.request', 'http.client', 'socket', 'ssl', 'orsse._client'}\n"
         "assert not heavy & set(sys.modules), heavy & set(sys.modules)\n"
+        "# The SSE layer needs neither dataclasses nor typing nor json (each loads on first\n"
+        "# use of the chunk layer), whatever the interpreter's site had loaded already.\n"
+        "added = set(sys.modules) - before\n"
+        "assert not {'dataclasses', 'typing', 'json', 'orsse._types'} & added, added\n"
         "assert 'stream_chat' in orsse.__all__ and 'stream_chat' in dir(orsse)\n"
         "orsse.stream_chat\n"
         "assert 'orsse._client' in sys.modules\n"

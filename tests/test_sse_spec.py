@@ -507,3 +507,17 @@ def test_4_mib_line_in_256_byte_reads() -> None:
     for i in range(0, len(raw), 256):
         events.extend(decoder.feed(raw[i : i + 256]))
     assert len(events) == 1 and events[0].data == data.decode()
+
+
+def test_server_sent_event_behaves_like_a_dataclass() -> None:
+    event = orsse.ServerSentEvent("hi", id="7")
+    assert (event.data, event.event, event.id, event.retry) == ("hi", "message", "7", None)
+    assert event == orsse.ServerSentEvent(data="hi", event="message", id="7", retry=None)
+    assert event != orsse.ServerSentEvent("hi", id="8")
+    assert event != ("hi", "message", "7", None)
+    assert repr(event) == "ServerSentEvent(data='hi', event='message', id='7', retry=None)"
+    with pytest.raises(TypeError):
+        hash(event)
+    with pytest.raises(AttributeError):
+        event.other = 1  # type: ignore[attr-defined]
+    assert orsse.ServerSentEvent.__match_args__ == ("data", "event", "id", "retry")
