@@ -8,7 +8,7 @@ TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run t
 
 from ._accumulate import Accumulator
 from ._errors import ChunkDecodeError, IncompleteStreamError, OrsseError, StreamError
-from ._json import _DECODER_FAILED, invalid_json, json_object
+from ._json import invalid_json, json_object
 from ._sse import DATA_OR_TYPED, DEFAULT_MAX_EVENT_SIZE, DEFAULT_MAX_LINE_SIZE, SSEDecoder, _aiterate, _batches
 from ._types import ChatCompletionChunk, ErrorDetail
 
@@ -47,28 +47,23 @@ def parse_chunk(data: Union[str, bytes, Dict[str, Any]], *, event_index: int = 0
     if isinstance(data, dict):
         payload: Any = data
     else:
-        try:
-            payload = _loads(data)
-        except ValueError as exc:  # also UnicodeDecodeError for bytes
-            raise ChunkDecodeError(invalid_json(exc), _text(data), event_index) from None
-        except RecursionError:
-            raise ChunkDecodeError("invalid JSON: nested too deeply", _text(data), event_index) from None
-        except SystemError:
-            raise ChunkDecodeError(_DECODER_FAILED, _text(data), event_index) from None
-        if not isinstance(payload, dict):
-            raise ChunkDecodeError(
-                f"a JSON {type(payload).__name__}, not an object", _text(data), event_index
-            )
+        if isinstance(data, (bytes, bytearray)):
+            # What json.loads() does with bytes: UTF-8, -16 or -32, told by the first bytes.
+            try:
+                data = data.decode(json.detect_encoding(data), "surrogatepass")
+            except UnicodeDecodeError as exc:
+                raise ChunkDecodeError(invalid_json(exc), _text(data), event_index) from None
+        payload = json_object(data, event_index)
     try:
         return _from_dict(payload)
     except (TypeError, AttributeError, ValueError, RecursionError) as exc:
         raise ChunkDecodeError(f"unexpected shape: {exc}", _text(data), event_index) from None
 
 
-def _text(data: Union[str, bytes, Dict[str, Any]]) -> str:
+def _text(data: Union[str, bytes, bytearray, Dict[str, Any]]) -> str:
     if isinstance(data, str):
         return data
-    if isinstance(data, bytes):
+    if isinstance(data, (bytes, bytearray)):
         return data.decode("utf-8", "replace")
     return json.dumps(data, ensure_ascii=False, default=repr)
 
