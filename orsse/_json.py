@@ -29,13 +29,11 @@ __all__ = ["iter_json", "aiter_json"]
 
 _loads = json.loads
 
-if c_make_scanner is not None:
-    # The scanner json.loads() itself ends up in: the default decoder's settings.
-    scan: Callable[[str, int], Tuple[Any, int]] = c_make_scanner(json.JSONDecoder())
-else:
-
-    def scan(text: str, index: int) -> Tuple[Any, int]:
-        return _loads(text), len(text)
+#: The scanner json.loads() itself ends up in, with the default decoder's settings; None
+#: where there is no C scanner (PyPy, whose json.loads has a fast path of its own).
+scan: Optional[Callable[[str, int], Tuple[Any, int]]] = (
+    None if c_make_scanner is None else c_make_scanner(json.JSONDecoder())
+)
 
 
 # PyPy 3.9's json decoder can put a corrupt string (a broken surrogate) in its error
@@ -59,7 +57,7 @@ def _json_object_by_scanner(data: str, event_index: int) -> Dict[str, Any]:
     """``json.loads(data)``, which must be an object; :class:`ChunkDecodeError` naming
     event *event_index* otherwise."""
     try:
-        payload, end = scan(data, 0)
+        payload, end = scan(data, 0)  # type: ignore[misc]  # only used where scan exists
     except (StopIteration, ValueError, RecursionError):
         end = -1
     if end == len(data) and type(payload) is dict:
@@ -81,9 +79,9 @@ def _json_object_slowly(data: str, event_index: int) -> Dict[str, Any]:
     return payload
 
 
-#: The way from a payload to its object: through the scanner where there is one; on PyPy
-#: json.loads directly, since a detour through the stand-in scan() only costs time there.
-json_object = _json_object_by_scanner if c_make_scanner is not None else _json_object_slowly
+#: The way from a payload to its object: through the scanner where there is one, else
+#: json.loads alone.
+json_object = _json_object_slowly if scan is None else _json_object_by_scanner
 
 
 def _objects(decoder: SSEDecoder, chunks: Iterable[bytes], done: Optional[str]) -> Iterator[List[Dict[str, Any]]]:
