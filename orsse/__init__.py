@@ -5,7 +5,6 @@ or just the data with :func:`iter_data`, or dicts with :func:`iter_json`) -> typ
 :class:`Accumulator` -> the rebuilt completion; and a urllib client on top.
 """
 
-from importlib import import_module
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
 
 from ._errors import (
@@ -26,39 +25,47 @@ from ._errors import (
 from ._sse import ServerSentEvent, SSEDecoder, aiter_data, aiter_events, iter_data, iter_events
 
 if TYPE_CHECKING:
-    from ._accumulate import Accumulator
-    from ._chunks import acollect, aiter_chunks, collect, iter_chunks, parse_chunk
-    from ._client import ChatStream, stream_chat
-    from ._json import aiter_json, iter_json
+    from ._accumulate import Accumulator as Accumulator
+    from ._chunks import acollect as acollect
+    from ._chunks import aiter_chunks as aiter_chunks
+    from ._chunks import collect as collect
+    from ._chunks import iter_chunks as iter_chunks
+    from ._chunks import parse_chunk as parse_chunk
+    from ._client import ChatStream as ChatStream
+    from ._client import stream_chat as stream_chat
+    from ._json import aiter_json as aiter_json
+    from ._json import iter_json as iter_json
     from ._types import (
-        Annotation,
-        ChatCompletion,
-        ChatCompletionChunk,
-        Choice,
-        ChoiceDelta,
-        ChoiceLogprobs,
-        ChunkChoice,
-        CompletionTokensDetails,
-        CostDetails,
-        ErrorDetail,
-        FunctionCall,
-        FunctionCallDelta,
-        Image,
-        ImageUrl,
-        Message,
-        PromptTokensDetails,
-        ReasoningDetail,
-        TokenLogprob,
-        ToolCall,
-        ToolCallDelta,
-        TopLogprob,
-        UrlCitation,
-        Usage,
+        Annotation as Annotation,
+        ChatCompletion as ChatCompletion,
+        ChatCompletionChunk as ChatCompletionChunk,
+        Choice as Choice,
+        ChoiceDelta as ChoiceDelta,
+        ChoiceLogprobs as ChoiceLogprobs,
+        ChunkChoice as ChunkChoice,
+        CompletionTokensDetails as CompletionTokensDetails,
+        CostDetails as CostDetails,
+        ErrorDetail as ErrorDetail,
+        FunctionCall as FunctionCall,
+        FunctionCallDelta as FunctionCallDelta,
+        Image as Image,
+        ImageUrl as ImageUrl,
+        Message as Message,
+        PromptTokensDetails as PromptTokensDetails,
+        ReasoningDetail as ReasoningDetail,
+        TokenLogprob as TokenLogprob,
+        ToolCall as ToolCall,
+        ToolCallDelta as ToolCallDelta,
+        TopLogprob as TopLogprob,
+        UrlCitation as UrlCitation,
+        Usage as Usage,
     )
 
 
-__version__ = "0.1.0"
+from ._version import __version__
 
+# The one table of what loads on first use; tests/test_package.py checks that it, the
+# TYPE_CHECKING imports above and __all__ below name the same things.
 # Only the errors and the SSE decoder load with the package. The chunk layer (two dozen
 # dataclasses, whose creation is most of orsse's import time) loads on first use, and
 # the client with it, so that ``import orsse`` stays light and loads no network code
@@ -104,6 +111,8 @@ def __getattr__(name: str) -> object:
     module_name = _LAZY.get(name)
     if module_name is None:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from importlib import import_module
+
     module = import_module(f"{__name__}.{module_name}")
     value = getattr(module, name)
     globals()[name] = value
@@ -118,6 +127,7 @@ __all__ = [
     "APIConnectionError",
     "APIStatusError",
     "APITimeoutError",
+    "Accumulator",
     "Annotation",
     "ChatCompletion",
     "ChatCompletionChunk",
@@ -143,8 +153,10 @@ __all__ = [
     "PromptTokensDetails",
     "ReadTimeout",
     "ReasoningDetail",
+    "SSEDecoder",
     "SSEError",
     "SSELimitError",
+    "ServerSentEvent",
     "StreamError",
     "TokenLogprob",
     "ToolCall",
@@ -166,3 +178,5 @@ __all__ = [
     "stream_chat",
     "__version__",
 ]
+
+del TYPE_CHECKING

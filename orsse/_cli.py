@@ -32,7 +32,7 @@ import sys
 import time
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
 
-from . import __version__
+from ._version import __version__
 from ._accumulate import Accumulator
 from ._chunks import iter_chunks
 from ._errors import (

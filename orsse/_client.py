@@ -23,7 +23,7 @@ from email.utils import parsedate_to_datetime
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
 from urllib.parse import urlsplit
 
-from . import __version__
+from ._version import __version__
 from ._accumulate import Accumulator
 from ._chunks import iter_chunks
 from ._errors import (

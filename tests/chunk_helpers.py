@@ -1,7 +1,6 @@
 """Helpers shared by the chunk, accumulator and recorded-stream tests.
 
-Kept apart from ``conftest.py`` (which the SSE tests own); import with
-``from chunk_helpers import ...``. Everything is located relative to this file.
+Import with ``from chunk_helpers import ...``; fixture paths come from ``_fixtures``.
 """
 
 from __future__ import annotations
@@ -9,19 +8,13 @@ from __future__ import annotations
 import asyncio
 import json
 import random
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import orsse
-from conftest import random_reads
+from _fixtures import FIXTURES, SYNTHETIC_CHUNKS, random_reads
 
 if TYPE_CHECKING:
     from typing import Any, AsyncIterator, Dict, Iterable, List, Optional, Sequence, Tuple
-
-TESTS = Path(__file__).resolve().parent
-FIXTURES = TESTS.parent / "fixtures"
-EXPECTED = FIXTURES / "expected"
-SYNTHETIC_CHUNKS = FIXTURES / "synthetic_chunks"
 
 
 def strip_nulls(value: Any) -> Any:

@@ -28,7 +28,7 @@ from _server import (
     sse_reply,
     split_events,
 )
-from conftest import FIXTURES, RECORDED, SEEDS
+from _fixtures import FIXTURES, RECORDED, SEEDS
 
 if TYPE_CHECKING:
     from typing import Any, Dict, Iterator, Optional

@@ -35,7 +35,7 @@ from _server import (
     sse_reply,
     split_events,
 )
-from conftest import RECORDED, SEEDS, TESTS
+from _fixtures import RECORDED, SEEDS, TESTS
 
 if TYPE_CHECKING:
     from typing import Any, Iterator, List

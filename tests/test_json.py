@@ -15,7 +15,7 @@ import pytest
 
 import orsse
 from chunk_helpers import agen, chunk, data_payloads, sse_body
-from conftest import one_byte_at_a_time, random_reads, real_streams
+from _fixtures import one_byte_at_a_time, random_reads, real_streams
 from orsse._json import _json_object_slowly, json_object, scan
 
 if TYPE_CHECKING:

@@ -1,9 +1,7 @@
 """Every real stream in ``fixtures/`` (the seeds and the recorded OpenRouter streams)
 rebuilds to its hand-checked expected result, whatever way its bytes are cut.
 
-Expected files: ``fixtures/expected/recorded/<path minus .sse>.expected.json`` for the
-recorded streams; for the seeds, ``fixtures/expected/seeds/*.expected.json`` named after the
-cassette they came from, matched to a seed by the generation id both carry.
+Expected files: ``NAME.expected.json`` beside each ``NAME.sse`` (``fixtures/README.md``).
 """
 
 from __future__ import annotations
@@ -15,9 +13,8 @@ from typing import TYPE_CHECKING
 import pytest
 
 import orsse
+from _fixtures import FIXTURES, expected_path, load_expected
 from chunk_helpers import (
-    EXPECTED,
-    FIXTURES,
     acollect_sync,
     bytewise,
     collect_with,
@@ -35,33 +32,6 @@ RECORDED_STREAMS = sorted((FIXTURES / "recorded").rglob("*.sse"))
 STREAMS = SEED_STREAMS + RECORDED_STREAMS
 
 DETAIL_KEYS = ("type", "text", "summary", "data", "signature", "format", "index", "id")
-
-
-def _generation_id(sse: Path) -> str:
-    for payload in data_payloads(sse.read_bytes()):
-        if payload != "[DONE]":
-            return json.loads(payload)["id"]
-    raise AssertionError(f"{sse} has no data event")
-
-
-def _seed_expected() -> Dict[str, Path]:
-    by_id: Dict[str, Path] = {}
-    for path in sorted((EXPECTED / "seeds").glob("*.expected.json")):
-        gen_id = json.loads(path.read_text("utf-8"))["id"]
-        assert gen_id not in by_id, f"two expected files for {gen_id}"
-        by_id[gen_id] = path
-    return by_id
-
-
-def expected_path(sse: Path) -> Path:
-    rel = sse.relative_to(FIXTURES)
-    if rel.parts[0] == "seeds":
-        return _seed_expected()[_generation_id(sse)]
-    return EXPECTED / rel.parent / (sse.name[: -len(".sse")] + ".expected.json")
-
-
-def load_expected(sse: Path) -> Dict[str, Any]:
-    return json.loads(expected_path(sse).read_text("utf-8"))
 
 
 def stream_id(sse: Path) -> str:
@@ -83,8 +53,8 @@ def test_every_stream_has_exactly_one_expected_file_and_back() -> None:
     used = [expected_path(sse) for sse in STREAMS]
     assert all(path.is_file() for path in used)
     assert len(set(used)) == len(used)
-    on_disk = set((EXPECTED / "seeds").glob("*.expected.json")) | set(
-        (EXPECTED / "recorded").rglob("*.expected.json")
+    on_disk = set((FIXTURES / "seeds").glob("*.expected.json")) | set(
+        (FIXTURES / "recorded").rglob("*.expected.json")
     )
     assert set(used) == on_disk
 
@@ -296,17 +266,3 @@ def test_reasoning_details_can_be_sent_back(sse: Path) -> None:
     assert "".join(d.get("text") or "" for d in got) == text_in
     summary_in = "".join(d.get("summary") or "" for d in sent)
     assert "".join(d.get("summary") or "" for d in got) == summary_in
-
-
-def _expected_pairs() -> List[Tuple[str, str]]:
-    return [(stream_id(sse), expected_path(sse).relative_to(FIXTURES).as_posix()) for sse in SEED_STREAMS]
-
-
-def test_seed_mapping_is_stable() -> None:
-    """The seeds map onto the expected files named after their cassettes."""
-    assert dict(_expected_pairs()) == {
-        "seeds/claude-sonnet-4_simple.sse": "expected/seeds/003_ae21b324e41974c2.expected.json",
-        "seeds/gemini-2.0-flash_simple.sse": "expected/seeds/000_13cf184360c236b4.expected.json",
-        "seeds/gemini-3.1-flash-lite_simple.sse": "expected/seeds/001_ca3fa4015e962f21.expected.json",
-        "seeds/kimi-k2_simple.sse": "expected/seeds/002_8b59ec2da8a324a3.expected.json",
-    }

@@ -17,10 +17,10 @@ from typing import TYPE_CHECKING
 import pytest
 
 import orsse
-from conftest import (
+from sse_helpers import decode
+from _fixtures import (
     SYNTHETIC,
     all_streams,
-    decode,
     fixture_id,
     load_expected_events,
     one_byte_at_a_time,

@@ -16,7 +16,7 @@ import pytest
 
 import orsse
 from orsse import _sse
-from conftest import (
+from _fixtures import (
     all_streams,
     fixture_id,
     load_expected_events,

@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING
 import pytest
 
 import orsse
-from conftest import decode, one_byte_at_a_time, split_at
+from _fixtures import one_byte_at_a_time, split_at
+from sse_helpers import decode
 
 if TYPE_CHECKING:
     from typing import Any, Dict, List, Optional
