@@ -5,7 +5,7 @@ from __future__ import annotations
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
 
 if TYPE_CHECKING:
-    from typing import Any, Mapping, Optional, Sequence, Tuple
+    from typing import Any, Mapping, Optional, Sequence, Tuple, Type
 
     from ._types import ChatCompletion
 
@@ -39,8 +39,8 @@ class OrsseError(Exception):
         return (_rebuild, (type(self), self.args), self.__dict__)
 
 
-def _rebuild(cls: type, args: Tuple[Any, ...]) -> OrsseError:
-    error: OrsseError = cls.__new__(cls, *args)
+def _rebuild(cls: Type[OrsseError], args: Tuple[Any, ...]) -> OrsseError:
+    error = cls.__new__(cls, *args)
     error.args = args  # OSError's __new__ (the timeouts' TimeoutError) leaves them to __init__
     return error
 

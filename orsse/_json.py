@@ -59,7 +59,7 @@ def _json_object_by_scanner(data: str, event_index: int) -> Dict[str, Any]:
     try:
         payload, end = scan(data, 0)  # type: ignore[misc]  # only used where scan exists
     except (StopIteration, ValueError, RecursionError):
-        end = -1
+        return _json_object_slowly(data, event_index)
     if end == len(data) and type(payload) is dict:
         return payload
     return _json_object_slowly(data, event_index)

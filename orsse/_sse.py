@@ -115,7 +115,7 @@ class ServerSentEvent:
         )
 
     def __eq__(self, other: object) -> bool:
-        if other.__class__ is not self.__class__:
+        if not isinstance(other, ServerSentEvent) or other.__class__ is not self.__class__:
             return NotImplemented
         return (self.data, self.event, self.id, self.retry) == (
             other.data, other.event, other.id, other.retry

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import json
-import pickle
 import random
 from typing import TYPE_CHECKING
 
@@ -826,45 +825,6 @@ def test_async_errors_carry_the_partial() -> None:
 def test_async_stops_at_done() -> None:
     body = sse_body(chunk({"content": "a"}, finish_reason="stop")) + b"data: garbage\n\n"
     assert acollect_sync([body]).content == "a"
-
-
-# -- the exception hierarchy ----------------------------------------------------------------------------
-
-
-def test_error_classes() -> None:
-    for cls in (orsse.ChunkDecodeError, orsse.StreamError, orsse.IncompleteStreamError, orsse.SSEError):
-        assert issubclass(cls, orsse.OrsseError)
-    assert issubclass(orsse.ChunkDecodeError, ValueError)
-
-
-def _every_error() -> List[orsse.OrsseError]:
-    partial = orsse.collect([sse_body(chunk({"content": "so far"}, finish_reason="stop"))])
-    limit = orsse.SSELimitError("max_line_size", 10, 11, 12)
-    limit.events = [orsse.ServerSentEvent("x")]
-    return [
-        orsse.OrsseError("plain"),
-        orsse.SSEError("bad stream"),
-        limit,
-        orsse.ChunkDecodeError("invalid JSON at character 1", "{x", 3),
-        orsse.StreamError(429, "slow down", {"provider_name": "P"}, partial),
-        orsse.IncompleteStreamError("cut off", partial),
-        orsse.MissingAPIKeyError("no key"),
-        orsse.APIConnectionError("refused", "https://example.invalid/"),
-        orsse.ConnectTimeout("too slow", 5.0, "https://example.invalid/"),
-        orsse.ReadTimeout("stalled", 30.0, "https://example.invalid/", partial),
-        orsse.APIStatusError(429, reason="Too Many Requests", code=429, message="slow", retry_after=2.0),
-        orsse.NotEventStreamError(200, content_type="text/html", body="<html>"),
-    ]
-
-
-@pytest.mark.parametrize("error", _every_error(), ids=lambda e: type(e).__name__)
-def test_errors_survive_pickling(error: orsse.OrsseError) -> None:
-    again = pickle.loads(pickle.dumps(error))
-    assert type(again) is type(error)
-    assert str(again) == str(error) and again.args == error.args
-    assert again.__dict__.keys() == error.__dict__.keys()
-    for key, value in error.__dict__.items():
-        assert getattr(again, key) == value, key
 
 
 def test_limits_are_passed_through_and_give_an_orsse_error_with_partial() -> None:
