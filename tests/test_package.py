@@ -147,3 +147,28 @@ def test_sdist_manifest_carries_what_the_tests_need() -> None:
     for line in ("graft tests", "graft fixtures", "include LICENSE README.md"):
         assert line in manifest
     assert (TESTS.parent / "LICENSE").read_text("utf-8").startswith("MIT License")
+
+
+def test_a_vendored_copy_works_under_another_name(tmp_path: "object") -> None:
+    """Copy the folder into another package, as the README says, and use it from there."""
+    import shutil
+    from pathlib import Path
+
+    root = Path(str(tmp_path))
+    vendor = root / "yourpkg" / "_vendor"
+    vendor.mkdir(parents=True)
+    (root / "yourpkg" / "__init__.py").write_text("")
+    (vendor / "__init__.py").write_text("")
+    shutil.copytree(PACKAGE, vendor / "orsse", ignore=shutil.ignore_patterns("__pycache__"))
+    body = (TESTS.parent / "fixtures" / "seeds" / "kimi-k2_simple.sse").read_bytes()
+    code = (
+        "import sys\n"
+        "from yourpkg._vendor import orsse\n"
+        "body = sys.stdin.buffer.read()\n"
+        "print(orsse.collect([body]).content)\n"
+        "assert 'orsse' not in sys.modules, 'the vendored copy must not need a top-level orsse'\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], input=body, capture_output=True, cwd=root, timeout=60, check=True
+    ).stdout.decode("utf-8")
+    assert out.strip() == orsse.collect([body]).content.strip() != ""
