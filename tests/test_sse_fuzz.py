@@ -105,13 +105,13 @@ def run(chunks: List[bytes], **limits: int) -> Tuple[str, Any]:
 
 def run_iterators(chunks: List[bytes], **limits: int) -> List[Tuple[Any, List[Any]]]:
     """What iter_events, iter_data and the chunk layer's mode of the same loop deliver (the
-    inline fast paths for reads that end no line, tiny reads put aside, one list a read),
+    inline fast path for reads that end no line, one list a read),
     each as (``"ok"`` or the error class, the items delivered before the end)."""
     runs: List[Tuple[Any, List[Any]]] = []
-    for mode in (_sse.EVENTS, _sse.DATA, _sse.DATA_OR_TYPED):
+    for output in (_sse.EVENTS, _sse.DATA, _sse.DATA_UNLESS_TYPED):
         items: List[Any] = []
         try:
-            for batch in _sse._batches(orsse.SSEDecoder(**limits), iter(chunks), mode):
+            for batch in _sse.read_batches(_sse.new_decoder(output, **limits), iter(chunks)):
                 items.extend(batch)
         except orsse.OrsseError as exc:
             runs.append((type(exc), items))
