@@ -500,7 +500,8 @@ class ContentPartEvent(ResponseEvent):
 class TextDeltaEvent(ResponseEvent):
     """A piece of text: ``response.output_text.delta``, ``.refusal.delta``,
     ``.reasoning_summary_text.delta``, ``.reasoning_text.delta`` or
-    ``.function_call_arguments.delta``. ``obfuscation`` (length-hiding padding) is in ``extra``."""
+    ``.function_call_arguments.delta``. ``obfuscation`` is OpenAI's random length-hiding
+    padding: transport noise, kept so that ``to_dict()`` gives back the payload."""
 
     type: str = ""
     sequence_number: Optional[int] = None
@@ -510,25 +511,58 @@ class TextDeltaEvent(ResponseEvent):
     summary_index: Optional[int] = None
     delta: str = ""
     logprobs: Optional[List[JSON]] = None
+    obfuscation: Optional[str] = None
     extra: JSONObject = field(default_factory=dict)
     null_keys: FrozenSet[str] = field(default=frozenset(), repr=False, compare=False)
 
     _KNOWN = frozenset(
         ("type", "sequence_number", "item_id", "output_index", "content_index", "summary_index",
-         "delta", "logprobs")
+         "delta", "logprobs", "obfuscation")
     )  # fmt: skip
 
     @classmethod
     def from_dict(cls, d: JSONObject, kind: str) -> TextDeltaEvent:
-        delta = d.get("delta")
-        if type(delta) is not str:
-            raise TypeError(f"delta is a JSON {_json_name(delta)}, not a string")
+        # The hot path of every stream (nearly all events are deltas): the checks are
+        # one set lookup per value, and the precise complaint is only worked out for a
+        # payload that fails them.
+        get = d.get
+        sequence = get("sequence_number")
+        item_id = get("item_id")
+        output_index = get("output_index")
+        content_index = get("content_index")
+        summary_index = get("summary_index")
+        delta: Any = get("delta")
+        logprobs = get("logprobs")
+        if (
+            type(delta) is not str
+            or type(output_index) not in _INT_OR_NONE
+            or type(content_index) not in _INT_OR_NONE
+            or type(sequence) not in _INT_OR_NONE
+            or type(item_id) not in _STR_OR_NONE
+            or type(summary_index) not in _INT_OR_NONE
+            or type(logprobs) not in _LIST_OR_NONE
+        ):
+            _check_delta(d)
         return cls(
-            kind, _index(d, "sequence_number", "event"), _text(d, "item_id", "event"),
-            _index(d, "output_index", "event"), _index(d, "content_index", "event"),
-            _index(d, "summary_index", "event"), delta, _array(d, "logprobs", "event"),
-            _unknown(d, cls._KNOWN), _nulls(d),
+            kind, sequence, item_id, output_index, content_index, summary_index, delta, logprobs,
+            get("obfuscation"), _unknown(d, cls._KNOWN), _nulls(d),
         )  # fmt: skip
+
+
+_INT_OR_NONE = frozenset((int, type(None)))
+_STR_OR_NONE = frozenset((str, type(None)))
+_LIST_OR_NONE = frozenset((list, type(None)))
+
+
+def _check_delta(d: JSONObject) -> None:
+    """Raise the ``TypeError`` that says which value of a delta event is wrong."""
+    delta = d.get("delta")
+    if type(delta) is not str:
+        raise TypeError(f"delta is a JSON {_json_name(delta)}, not a string")
+    for key in ("sequence_number", "output_index", "content_index", "summary_index"):
+        _index(d, key, "event")
+    _text(d, "item_id", "event")
+    _array(d, "logprobs", "event")
 
 
 @dataclass(**_SLOTS)

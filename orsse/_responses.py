@@ -152,7 +152,7 @@ def _append(pieces: Optional[List[str]], text: str) -> List[str]:
 class _ItemState:
     """An output item being rebuilt from its parts and deltas (or given whole by ``.done``)."""
 
-    __slots__ = ("item", "content", "summary", "arguments", "done")
+    __slots__ = ("item", "content", "summary", "arguments", "done", "next_index")
 
     def __init__(self, item: OutputItem, done: bool = False) -> None:
         self.item = item
@@ -166,6 +166,17 @@ class _ItemState:
             self.summary = {i: _PartState(part) for i, part in enumerate(item.summary)}
         if isinstance(item, FunctionCallItem) and item.arguments is not None:
             self.arguments = [item.arguments]
+        # One past the highest part index of each list, for events that give no index
+        # (kept, not computed, so such events cost constant time).
+        self.next_index = {"content": len(self.content), "summary": len(self.summary)}
+
+    def parts(self, where: str) -> Dict[int, _PartState]:
+        return self.summary if where == "summary" else self.content
+
+    def put(self, where: str, index: int, part: _PartState) -> None:
+        self.parts(where)[index] = part
+        if index >= self.next_index[where]:
+            self.next_index[where] = index + 1
 
     def result(self) -> OutputItem:
         item = self.item
@@ -218,7 +229,11 @@ _TARGETS: Dict[str, Any] = {
 
 def _target_name(event_type: str) -> str:
     # "response.output_text.delta" -> "output_text"
-    return event_type[9 : event_type.rindex(".")]
+    name = _TARGET_NAMES.get(event_type)
+    return event_type[9 : event_type.rindex(".")] if name is None else name
+
+
+_TARGET_NAMES = {f"response.{name}.{end}": name for name in _TARGETS for end in ("delta", "done")}
 
 
 class ResponseAccumulator:
@@ -255,6 +270,7 @@ class ResponseAccumulator:
         self.done = False
         self.size = 0
         self._items: Dict[int, _ItemState] = {}
+        self._next_output = 0  # one past the highest output index, for events with none
         self._by_id: Dict[str, int] = {}
 
     @property
@@ -313,14 +329,20 @@ class ResponseAccumulator:
         if output_index is None and item_id is not None:
             output_index = self._by_id.get(item_id)
         if output_index is None:
-            output_index = max(items) + 1 if items else 0
+            output_index = self._next_output
         state = items.get(output_index)
         if state is None:
             self._grow(_OBJECT_COST)
-            state = items[output_index] = _ItemState(start(item_id))
-            if item_id is not None:
-                self._by_id[item_id] = output_index
+            state = _ItemState(start(item_id))
+            self._put(output_index, item_id, state)
         return state
+
+    def _put(self, output_index: int, item_id: Optional[str], state: _ItemState) -> None:
+        self._items[output_index] = state
+        if output_index >= self._next_output:
+            self._next_output = output_index + 1
+        if item_id is not None:
+            self._by_id[item_id] = output_index
 
     def _add_item(self, event: OutputItemEvent) -> None:
         item = event.item
@@ -328,13 +350,8 @@ class ResponseAccumulator:
         index = event.output_index
         if index is None:
             known = None if item.id is None else self._by_id.get(item.id)
-            index = known if known is not None else (max(self._items) + 1 if self._items else 0)
-        self._items[index] = _ItemState(item, done=event.type.endswith(".done"))
-        if item.id is not None:
-            self._by_id[item.id] = index
-
-    def _part_list(self, state: _ItemState, where: str) -> Dict[int, _PartState]:
-        return state.summary if where == "summary" else state.content
+            index = known if known is not None else self._next_output
+        self._put(index, item.id, _ItemState(item, done=event.type.endswith(".done")))
 
     def _add_part(self, event: ContentPartEvent) -> None:
         summary = event.type.startswith("response.reasoning_summary_part")
@@ -343,12 +360,12 @@ class ResponseAccumulator:
         )
         if state.done:
             return
-        parts = state.summary if summary else state.content
+        where = "summary" if summary else "content"
         index = event.summary_index if summary else event.content_index
         if index is None:
-            index = max(parts) + 1 if parts else 0
+            index = state.next_index[where]
         self._grow(_size(event.part.to_dict()) + _OBJECT_COST)
-        parts[index] = _PartState(event.part, done=event.type.endswith(".done"))
+        state.put(where, index, _PartState(event.part, done=event.type.endswith(".done")))
 
     def _piece(self, event: Any, name: str) -> Optional[_PartState]:
         """The part a text event writes to (``None`` for function arguments), started when
@@ -357,14 +374,14 @@ class ResponseAccumulator:
         state = self._state(event.output_index, event.item_id, start_item)
         if state.done or where is None:
             return None
-        parts = self._part_list(state, where)
         index = event.summary_index if where == "summary" else event.content_index
         if index is None:
-            index = max(parts) if parts else 0
-        part = parts.get(index)
+            index = max(state.next_index[where] - 1, 0)  # the latest part
+        part = state.parts(where).get(index)
         if part is None:
             self._grow(_OBJECT_COST)
-            part = parts[index] = _PartState(start_part())
+            part = _PartState(start_part())
+            state.put(where, index, part)
         return None if part.done else part
 
     def _add_delta(self, event: TextDeltaEvent) -> None:
