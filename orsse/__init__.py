@@ -40,6 +40,7 @@ if TYPE_CHECKING:
     from ._responses import collect_response as collect_response
     from ._responses import detect_stream_kind as detect_stream_kind
     from ._responses import iter_response_events as iter_response_events
+    from ._responses import parse_response_event as parse_response_event
     from ._response_types import (
         AnnotationAddedEvent as AnnotationAddedEvent,
         ContentPart as ContentPart,
@@ -58,7 +59,6 @@ if TYPE_CHECKING:
         TextDeltaEvent as TextDeltaEvent,
         TextDoneEvent as TextDoneEvent,
         UnknownResponseEvent as UnknownResponseEvent,
-        parse_response_event as parse_response_event,
     )
     from ._json import aiter_json as aiter_json
     from ._json import iter_json as iter_json
@@ -154,7 +154,7 @@ _LAZY = {
     "TextDeltaEvent": "_response_types",
     "TextDoneEvent": "_response_types",
     "UnknownResponseEvent": "_response_types",
-    "parse_response_event": "_response_types",
+    "parse_response_event": "_responses",
 }
 
 

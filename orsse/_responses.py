@@ -17,6 +17,7 @@ response arrives it is the result, exactly as sent.
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 
 from ._errors import ChunkDecodeError, IncompleteStreamError, OrsseError, ResponseLimitError, StreamError
@@ -37,7 +38,7 @@ from ._response_types import (
     TextDoneEvent,
     AnnotationAddedEvent,
     UnknownResponseEvent,
-    parse_response_event,
+    event_from_dict,
     with_output,
 )
 from ._sse import DEFAULT_MAX_EVENT_SIZE, DEFAULT_MAX_LINE_SIZE, SSEDecoder, aiter_events, iter_events
@@ -55,6 +56,7 @@ if TYPE_CHECKING:
         Iterator,
         List,
         Optional,
+        Union,
     )
 
     from ._response_types import OutputItem, ResponseEvent
@@ -67,6 +69,7 @@ __all__ = [
     "collect_response",
     "acollect_response",
     "detect_stream_kind",
+    "parse_response_event",
 ]
 
 #: The default bound on a rebuilt response, in characters of text and structure (see
@@ -469,6 +472,31 @@ class ResponseAccumulator:
 # -- from bytes to events ----------------------------------------------------------------
 
 
+def _typed(payload: Dict[str, Any], name: str, data: str, index: int) -> ResponseEvent:
+    try:
+        return event_from_dict(payload, name)
+    except (TypeError, ValueError, AttributeError, KeyError, RecursionError) as exc:
+        kind = payload.get("type")
+        kind = kind if type(kind) is str else name
+        raise ChunkDecodeError(f"unexpected shape of a {kind!r} event: {exc}", data, index) from None
+
+
+def parse_response_event(
+    data: Union[str, bytes, Dict[str, Any]], event_name: str = "message", *, event_index: int = 0
+) -> ResponseEvent:
+    """One typed event from its JSON text or an already decoded dict; *event_name* is the
+    SSE ``event:`` field, used when the payload names no ``type`` of its own.
+
+    An event of a type orsse does not know comes back as an :class:`UnknownResponseEvent`.
+    A payload that is not a JSON object, or a known event of the wrong shape, raises
+    :class:`ChunkDecodeError` naming *event_index*.
+    """
+    if isinstance(data, dict):
+        return _typed(data, event_name, json.dumps(data, default=repr), event_index)
+    text = data.decode("utf-8", "replace") if isinstance(data, (bytes, bytearray)) else data
+    return _typed(json_object(text, event_index), event_name, text, event_index)
+
+
 class _ResponseReader:
     """What the sync and async iterators share: one SSE event in, one typed event out
     (or ``None`` at ``[DONE]``), the errors raised with the partial response."""
@@ -502,12 +530,7 @@ class _ResponseReader:
             # A named event orsse does not know may carry anything: kept whole, as text.
             event: ResponseEvent = UnknownResponseEvent(name, None, None, data)
         else:
-            try:
-                event = parse_response_event(payload, name)
-            except (TypeError, ValueError, AttributeError, KeyError, RecursionError) as exc:
-                kind = payload.get("type")
-                kind = kind if type(kind) is str else name
-                raise ChunkDecodeError(f"unexpected shape of a {kind!r} event: {exc}", data, index) from None
+            event = _typed(payload, name, data, index)
         if type(event) is UnknownResponseEvent and not event.raw:
             event.raw = data
         self.accumulator.add(event)
