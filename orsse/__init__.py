@@ -2,7 +2,9 @@
 
 Layers, each usable on its own: bytes -> :class:`ServerSentEvent` (:class:`SSEDecoder`, sans-IO;
 or just the data with :func:`iter_data`, or dicts with :func:`iter_json`) -> typed chunks ->
-:class:`Accumulator` -> the rebuilt completion; and a urllib client on top.
+:class:`Accumulator` -> the rebuilt completion; and a urllib client on top. The Responses
+API stream has the same: :func:`iter_response_events` (typed events) ->
+:class:`ResponseAccumulator` -> :class:`Response` (:func:`collect_response`).
 """
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time

@@ -230,12 +230,7 @@ _TARGETS: Dict[str, Any] = {
 }
 
 
-def _target_name(event_type: str) -> str:
-    # "response.output_text.delta" -> "output_text"
-    name = _TARGET_NAMES.get(event_type)
-    return event_type[9 : event_type.rindex(".")] if name is None else name
-
-
+#: "response.output_text.delta" -> "output_text", for every delta and done type.
 _TARGET_NAMES = {f"response.{name}.{end}": name for name in _TARGETS for end in ("delta", "done")}
 
 
@@ -271,6 +266,7 @@ class ResponseAccumulator:
         self.event_count = 0
         #: ``data: [DONE]`` was seen (set by the iterators).
         self.done = False
+        #: What has been counted against ``max_response_size`` so far.
         self.size = 0
         self._items: Dict[int, _ItemState] = {}
         self._next_output = 0  # one past the highest output index, for events with none
@@ -388,7 +384,9 @@ class ResponseAccumulator:
         return None if part.done else part
 
     def _add_delta(self, event: TextDeltaEvent) -> None:
-        name = _target_name(event.type)
+        name = _TARGET_NAMES.get(event.type)
+        if name is None:
+            return  # a delta event made by hand with a type of its own: nothing to join
         delta = event.delta
         self._grow(len(delta))
         if name == "function_call_arguments":
@@ -409,7 +407,9 @@ class ResponseAccumulator:
             part.logprobs.extend(event.logprobs)
 
     def _add_done_text(self, event: TextDoneEvent) -> None:
-        name = _target_name(event.type)
+        name = _TARGET_NAMES.get(event.type)
+        if name is None:
+            return
         if name == "function_call_arguments":
             state = self._state(event.output_index, event.item_id, _new_call)
             if state.done:
