@@ -497,3 +497,18 @@ def test_parse_response_event_from_text_bytes_or_dict() -> None:
         with pytest.raises(orsse.ChunkDecodeError) as info:
             orsse.parse_response_event(bad, event_index=9)
         assert info.value.event_index == 9
+
+
+def test_the_async_byte_source_failing_keeps_the_partial() -> None:
+    async def source() -> Any:
+        yield events_body(CREATED, ADDED, delta("Half an answer"))
+        await asyncio.sleep(0)
+        raise orsse.ReadTimeout("no byte for 30 s", timeout=30.0)
+
+    async def run() -> orsse.OrsseError:
+        with pytest.raises(orsse.ReadTimeout) as info:
+            await orsse.acollect_response(source())
+        return info.value
+
+    error = asyncio.run(run())
+    assert error.partial.output_text == "Half an answer"
