@@ -26,7 +26,8 @@ class OrsseError(Exception):
 
     ``partial`` is the completion rebuilt from what arrived before the error, when the
     error happened while chunks were being collected (``iter_chunks``, ``collect``, the
-    client); ``None`` when there was nothing to rebuild.
+    client); ``None`` when there was nothing to rebuild. For a Responses API stream
+    (``iter_response_events``, ``collect_response``) it is the :class:`Response` so far.
     """
 
     partial: Optional[ChatCompletion] = None
