@@ -2,7 +2,9 @@
 
 Layers, each usable on its own: bytes -> :class:`ServerSentEvent` (:class:`SSEDecoder`, sans-IO;
 or just the data with :func:`iter_data`, or dicts with :func:`iter_json`) -> typed chunks ->
-:class:`Accumulator` -> the rebuilt completion; and a urllib client on top.
+:class:`Accumulator` -> the rebuilt completion; and a urllib client on top. The Responses
+API stream has the same: :func:`iter_response_events` (typed events) ->
+:class:`ResponseAccumulator` -> :class:`Response` (:func:`collect_response`).
 """
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
@@ -18,6 +20,7 @@ from ._errors import (
     NotEventStreamError,
     OrsseError,
     ReadTimeout,
+    ResponseLimitError,
     SSEError,
     SSELimitError,
     StreamError,
@@ -33,6 +36,32 @@ if TYPE_CHECKING:
     from ._chunks import parse_chunk as parse_chunk
     from ._client import ChatStream as ChatStream
     from ._client import stream_chat as stream_chat
+    from ._responses import ResponseAccumulator as ResponseAccumulator
+    from ._responses import acollect_response as acollect_response
+    from ._responses import aiter_response_events as aiter_response_events
+    from ._responses import collect_response as collect_response
+    from ._responses import detect_stream_kind as detect_stream_kind
+    from ._responses import iter_response_events as iter_response_events
+    from ._responses import parse_response_event as parse_response_event
+    from ._response_types import (
+        AnnotationAddedEvent as AnnotationAddedEvent,
+        ContentPart as ContentPart,
+        ContentPartEvent as ContentPartEvent,
+        FunctionCallItem as FunctionCallItem,
+        MessageItem as MessageItem,
+        OtherItem as OtherItem,
+        OutputItemEvent as OutputItemEvent,
+        ReasoningItem as ReasoningItem,
+        Response as Response,
+        ResponseError as ResponseError,
+        ResponseErrorEvent as ResponseErrorEvent,
+        ResponseEvent as ResponseEvent,
+        ResponseStatusEvent as ResponseStatusEvent,
+        ResponseUsage as ResponseUsage,
+        TextDeltaEvent as TextDeltaEvent,
+        TextDoneEvent as TextDoneEvent,
+        UnknownResponseEvent as UnknownResponseEvent,
+    )
     from ._json import aiter_json as aiter_json
     from ._json import iter_json as iter_json
     from ._completion import (
@@ -106,6 +135,30 @@ _LAZY = {
     "TopLogprob": "_wire",
     "UrlCitation": "_wire",
     "Usage": "_wire",
+    "ResponseAccumulator": "_responses",
+    "iter_response_events": "_responses",
+    "aiter_response_events": "_responses",
+    "collect_response": "_responses",
+    "acollect_response": "_responses",
+    "detect_stream_kind": "_responses",
+    "AnnotationAddedEvent": "_response_types",
+    "ContentPart": "_response_types",
+    "ContentPartEvent": "_response_types",
+    "FunctionCallItem": "_response_types",
+    "MessageItem": "_response_types",
+    "OtherItem": "_response_types",
+    "OutputItemEvent": "_response_types",
+    "ReasoningItem": "_response_types",
+    "Response": "_response_types",
+    "ResponseError": "_response_types",
+    "ResponseErrorEvent": "_response_types",
+    "ResponseEvent": "_response_types",
+    "ResponseStatusEvent": "_response_types",
+    "ResponseUsage": "_response_types",
+    "TextDeltaEvent": "_response_types",
+    "TextDoneEvent": "_response_types",
+    "UnknownResponseEvent": "_response_types",
+    "parse_response_event": "_responses",
 }
 
 
@@ -131,6 +184,7 @@ __all__ = [
     "APITimeoutError",
     "Accumulator",
     "Annotation",
+    "AnnotationAddedEvent",
     "ChatCompletion",
     "ChatCompletionChunk",
     "ChatStream",
@@ -141,42 +195,66 @@ __all__ = [
     "ChunkDecodeError",
     "CompletionTokensDetails",
     "ConnectTimeout",
+    "ContentPart",
+    "ContentPartEvent",
     "CostDetails",
     "ErrorDetail",
     "FunctionCall",
     "FunctionCallDelta",
+    "FunctionCallItem",
     "Image",
     "ImageUrl",
     "IncompleteStreamError",
     "Message",
+    "MessageItem",
     "MissingAPIKeyError",
     "NotEventStreamError",
     "OrsseError",
+    "OtherItem",
+    "OutputItemEvent",
     "PromptTokensDetails",
     "ReadTimeout",
     "ReasoningDetail",
+    "ReasoningItem",
+    "Response",
+    "ResponseAccumulator",
+    "ResponseError",
+    "ResponseErrorEvent",
+    "ResponseEvent",
+    "ResponseLimitError",
+    "ResponseStatusEvent",
+    "ResponseUsage",
     "SSEDecoder",
     "SSEError",
     "SSELimitError",
     "ServerSentEvent",
     "StreamError",
+    "TextDeltaEvent",
+    "TextDoneEvent",
     "TokenLogprob",
     "ToolCall",
     "ToolCallDelta",
     "TopLogprob",
+    "UnknownResponseEvent",
     "UrlCitation",
     "Usage",
     "acollect",
+    "acollect_response",
     "aiter_chunks",
     "aiter_data",
     "aiter_events",
     "aiter_json",
+    "aiter_response_events",
     "collect",
+    "collect_response",
+    "detect_stream_kind",
     "iter_chunks",
     "iter_data",
     "iter_events",
     "iter_json",
+    "iter_response_events",
     "parse_chunk",
+    "parse_response_event",
     "stream_chat",
     "__version__",
 ]

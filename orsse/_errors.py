@@ -26,7 +26,8 @@ class OrsseError(Exception):
 
     ``partial`` is the completion rebuilt from what arrived before the error, when the
     error happened while chunks were being collected (``iter_chunks``, ``collect``, the
-    client); ``None`` when there was nothing to rebuild.
+    client); ``None`` when there was nothing to rebuild. For a Responses API stream
+    (``iter_response_events``, ``collect_response``) it is the :class:`Response` so far.
     """
 
     partial: Optional[ChatCompletion] = None
@@ -108,6 +109,20 @@ class IncompleteStreamError(OrsseError):
 
     def __init__(self, message: str, partial: Optional[ChatCompletion] = None) -> None:
         super().__init__(message)
+        self.partial = partial
+
+
+class ResponseLimitError(OrsseError, ValueError):
+    """A rebuilt Responses API response grew past its accumulator's ``max_response_size``.
+
+    Raised before more is kept, so memory stays bounded whatever the server sends;
+    ``partial`` is the response rebuilt so far, ``limit`` and ``size`` are in characters.
+    """
+
+    def __init__(self, message: str, limit: int, size: int, partial: Any = None) -> None:
+        super().__init__(message)
+        self.limit = limit
+        self.size = size
         self.partial = partial
 
 
