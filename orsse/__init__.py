@@ -35,6 +35,8 @@ if TYPE_CHECKING:
     from ._client import stream_chat as stream_chat
     from ._json import aiter_json as aiter_json
     from ._json import iter_json as iter_json
+    from ._partial_json import PartialJSONError as PartialJSONError
+    from ._partial_json import PartialJSONParser as PartialJSONParser
     from ._types import (
         Annotation as Annotation,
         ChatCompletion as ChatCompletion,
@@ -79,6 +81,8 @@ _LAZY = {
     "parse_chunk": "_chunks",
     "iter_json": "_json",
     "aiter_json": "_json",
+    "PartialJSONError": "_partial_json",
+    "PartialJSONParser": "_partial_json",
     "ChatStream": "_client",
     "stream_chat": "_client",
     "Annotation": "_types",
@@ -150,6 +154,8 @@ __all__ = [
     "MissingAPIKeyError",
     "NotEventStreamError",
     "OrsseError",
+    "PartialJSONError",
+    "PartialJSONParser",
     "PromptTokensDetails",
     "ReadTimeout",
     "ReasoningDetail",
