@@ -21,6 +21,7 @@ from ._errors import (
     SSEError,
     SSELimitError,
     StreamError,
+    ToolArgumentsError,
 )
 from ._sse import ServerSentEvent, SSEDecoder, aiter_data, aiter_events, iter_data, iter_events
 
@@ -37,6 +38,18 @@ if TYPE_CHECKING:
     from ._json import iter_json as iter_json
     from ._partial_json import PartialJSONError as PartialJSONError
     from ._partial_json import PartialJSONParser as PartialJSONParser
+    from ._updates import Update as Update
+    from ._updates import TextDelta as TextDelta
+    from ._updates import TextDone as TextDone
+    from ._updates import ToolCallStart as ToolCallStart
+    from ._updates import ToolCallArgumentsDelta as ToolCallArgumentsDelta
+    from ._updates import ToolCallDone as ToolCallDone
+    from ._updates import UsageUpdate as UsageUpdate
+    from ._updates import FinishUpdate as FinishUpdate
+    from ._updates import KeepAlive as KeepAlive
+    from ._updates import CompletionUpdate as CompletionUpdate
+    from ._updates import iter_updates as iter_updates
+    from ._updates import aiter_updates as aiter_updates
     from ._types import (
         Annotation as Annotation,
         ChatCompletion as ChatCompletion,
@@ -83,6 +96,18 @@ _LAZY = {
     "aiter_json": "_json",
     "PartialJSONError": "_partial_json",
     "PartialJSONParser": "_partial_json",
+    "Update": "_updates",
+    "TextDelta": "_updates",
+    "TextDone": "_updates",
+    "ToolCallStart": "_updates",
+    "ToolCallArgumentsDelta": "_updates",
+    "ToolCallDone": "_updates",
+    "UsageUpdate": "_updates",
+    "FinishUpdate": "_updates",
+    "KeepAlive": "_updates",
+    "CompletionUpdate": "_updates",
+    "iter_updates": "_updates",
+    "aiter_updates": "_updates",
     "ChatStream": "_client",
     "stream_chat": "_client",
     "Annotation": "_types",
@@ -142,14 +167,17 @@ __all__ = [
     "ChunkChoice",
     "ChunkDecodeError",
     "CompletionTokensDetails",
+    "CompletionUpdate",
     "ConnectTimeout",
     "CostDetails",
     "ErrorDetail",
+    "FinishUpdate",
     "FunctionCall",
     "FunctionCallDelta",
     "Image",
     "ImageUrl",
     "IncompleteStreamError",
+    "KeepAlive",
     "Message",
     "MissingAPIKeyError",
     "NotEventStreamError",
@@ -164,22 +192,32 @@ __all__ = [
     "SSELimitError",
     "ServerSentEvent",
     "StreamError",
+    "TextDelta",
+    "TextDone",
     "TokenLogprob",
+    "ToolArgumentsError",
     "ToolCall",
+    "ToolCallArgumentsDelta",
     "ToolCallDelta",
+    "ToolCallDone",
+    "ToolCallStart",
     "TopLogprob",
+    "Update",
     "UrlCitation",
     "Usage",
+    "UsageUpdate",
     "acollect",
     "aiter_chunks",
     "aiter_data",
     "aiter_events",
     "aiter_json",
+    "aiter_updates",
     "collect",
     "iter_chunks",
     "iter_data",
     "iter_events",
     "iter_json",
+    "iter_updates",
     "parse_chunk",
     "stream_chat",
     "__version__",
