@@ -390,6 +390,13 @@ class UpdateTracker:
         except OrsseError:
             yield from drain()
             raise
+        except GeneratorExit:
+            # Left early: so is the stream (a client's stream closes its connection,
+            # which stops the generation upstream).
+            close = getattr(chunks, "close", None)
+            if close is not None:
+                close()
+            raise
         self._end()
         yield from drain()
 

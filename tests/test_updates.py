@@ -525,3 +525,22 @@ def test_the_update_names_are_public_in_all_three_places() -> None:
         assert f"{name} as {name}" in source, name
         assert getattr(orsse, name) is not None
     assert "ToolArgumentsError" in orsse.__all__ and orsse.ToolArgumentsError.__module__ == "orsse._errors"
+
+
+def test_leaving_the_updates_early_closes_the_chunks() -> None:
+    from orsse._updates import UpdateTracker
+
+    closed = []
+
+    def chunks_of(raw: bytes) -> Any:
+        try:
+            yield from orsse.iter_chunks([raw], accumulator=accumulator)
+        finally:
+            closed.append(True)
+
+    raw = sse_body(chunk({"content": "a"}), chunk({"content": "b"}), chunk({"content": "c"}, finish_reason="stop"))
+    accumulator = orsse.Accumulator()
+    updates = UpdateTracker(accumulator).follow(chunks_of(raw))
+    assert next(updates).delta == "a"
+    updates.close()
+    assert closed == [True]
