@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from ._json import iter_json as iter_json
     from ._partial_json import PartialJSONError as PartialJSONError
     from ._partial_json import PartialJSONParser as PartialJSONParser
+    from ._turns import tool_result as tool_result
     from ._updates import Update as Update
     from ._updates import TextDelta as TextDelta
     from ._updates import TextDone as TextDone
@@ -96,6 +97,7 @@ _LAZY = {
     "aiter_json": "_json",
     "PartialJSONError": "_partial_json",
     "PartialJSONParser": "_partial_json",
+    "tool_result": "_turns",
     "Update": "_updates",
     "TextDelta": "_updates",
     "TextDone": "_updates",
@@ -220,6 +222,7 @@ __all__ = [
     "iter_updates",
     "parse_chunk",
     "stream_chat",
+    "tool_result",
     "__version__",
 ]
 

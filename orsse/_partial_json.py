@@ -151,6 +151,8 @@ class PartialJSONParser:
         """Read the next piece of the text and return the value parsed so far."""
         if self._error is not None:
             raise self._error
+        if type(piece) is not str:
+            raise TypeError(f"feed() takes the text as str pieces, not {type(piece).__name__}")
         if not piece:
             return self._root
         carry = self._carry

@@ -520,7 +520,7 @@ def test_the_update_names_are_public_in_all_three_places() -> None:
     from orsse import _updates
 
     source = (Path(orsse.__file__).parent / "__init__.py").read_text("utf-8")
-    for name in _updates.__all__ + ["PartialJSONParser", "PartialJSONError"]:
+    for name in _updates.__all__ + ["PartialJSONParser", "PartialJSONError", "tool_result"]:
         assert name in orsse.__all__ and name in orsse._LAZY, name
         assert f"{name} as {name}" in source, name
         assert getattr(orsse, name) is not None
