@@ -20,9 +20,15 @@ from chunk_helpers import SYNTHETIC_CHUNKS, USAGE, agen, chunk, sse_body
 if TYPE_CHECKING:
     from typing import Any, Dict, List, Optional, Sequence, Tuple
 
-# Every chat stream in the fixtures: seeds, recordings, synthetic chunk streams (the
-# SSE-level synthetic/ streams are not chat completions).
-STREAMS = sorted(p for p in FIXTURES.rglob("*.sse") if p.parent.name != "synthetic")
+# Every chat-completion stream in the fixtures: seeds, recordings (OpenRouter's, and other
+# servers' when present), synthetic chunk streams. Not the SSE-level synthetic/ streams,
+# nor Responses API ones: those are not chat completions.
+STREAMS = sorted(
+    path
+    for folder in FIXTURES.iterdir()
+    if folder.is_dir() and (folder.name in ("seeds", "recorded", "synthetic_chunks") or "compat" in folder.name)
+    for path in folder.rglob("*.sse")
+)
 
 
 def updates_of(pieces: Sequence[bytes], *, use_async: bool = False, **options: Any) -> Tuple[List[Any], Any]:
