@@ -378,3 +378,17 @@ def test_random_mutations_accepted_exactly_when_json_loads_accepts() -> None:
         else:
             assert ok, (text, pieces)
             _equal(got, want)
+
+
+def test_the_benchmark_arguments_are_valid_json_of_the_size_asked() -> None:
+    import importlib.util
+
+    path = FIXTURES.parent / "benchmarks" / "bench_partial_json.py"
+    spec = importlib.util.spec_from_file_location("orsse_bench_partial_json", path)
+    assert spec is not None and spec.loader is not None
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    for size in (4096, 65536, 100_003):
+        text = bench.arguments(size)
+        assert len(text) == size
+        assert bench.parse_incrementally(bench.pieces_of(text)) == json.loads(text)
