@@ -34,6 +34,13 @@ if TYPE_CHECKING:
     from ._chunks import parse_chunk as parse_chunk
     from ._client import ChatStream as ChatStream
     from ._client import stream_chat as stream_chat
+    from ._completion import (
+        ChatCompletion as ChatCompletion,
+        Choice as Choice,
+        FunctionCall as FunctionCall,
+        Message as Message,
+        ToolCall as ToolCall,
+    )
     from ._json import aiter_json as aiter_json
     from ._json import iter_json as iter_json
     from ._partial_json import PartialJSONError as PartialJSONError
@@ -51,26 +58,21 @@ if TYPE_CHECKING:
     from ._updates import CompletionUpdate as CompletionUpdate
     from ._updates import iter_updates as iter_updates
     from ._updates import aiter_updates as aiter_updates
-    from ._types import (
+    from ._wire import (
         Annotation as Annotation,
-        ChatCompletion as ChatCompletion,
         ChatCompletionChunk as ChatCompletionChunk,
-        Choice as Choice,
         ChoiceDelta as ChoiceDelta,
         ChoiceLogprobs as ChoiceLogprobs,
         ChunkChoice as ChunkChoice,
         CompletionTokensDetails as CompletionTokensDetails,
         CostDetails as CostDetails,
         ErrorDetail as ErrorDetail,
-        FunctionCall as FunctionCall,
         FunctionCallDelta as FunctionCallDelta,
         Image as Image,
         ImageUrl as ImageUrl,
-        Message as Message,
         PromptTokensDetails as PromptTokensDetails,
         ReasoningDetail as ReasoningDetail,
         TokenLogprob as TokenLogprob,
-        ToolCall as ToolCall,
         ToolCallDelta as ToolCallDelta,
         TopLogprob as TopLogprob,
         UrlCitation as UrlCitation,
@@ -112,29 +114,29 @@ _LAZY = {
     "aiter_updates": "_updates",
     "ChatStream": "_client",
     "stream_chat": "_client",
-    "Annotation": "_types",
-    "ChatCompletion": "_types",
-    "ChatCompletionChunk": "_types",
-    "Choice": "_types",
-    "ChoiceDelta": "_types",
-    "ChoiceLogprobs": "_types",
-    "ChunkChoice": "_types",
-    "CompletionTokensDetails": "_types",
-    "CostDetails": "_types",
-    "ErrorDetail": "_types",
-    "FunctionCall": "_types",
-    "FunctionCallDelta": "_types",
-    "Image": "_types",
-    "ImageUrl": "_types",
-    "Message": "_types",
-    "PromptTokensDetails": "_types",
-    "ReasoningDetail": "_types",
-    "TokenLogprob": "_types",
-    "ToolCall": "_types",
-    "ToolCallDelta": "_types",
-    "TopLogprob": "_types",
-    "UrlCitation": "_types",
-    "Usage": "_types",
+    "Annotation": "_wire",
+    "ChatCompletion": "_completion",
+    "ChatCompletionChunk": "_wire",
+    "Choice": "_completion",
+    "ChoiceDelta": "_wire",
+    "ChoiceLogprobs": "_wire",
+    "ChunkChoice": "_wire",
+    "CompletionTokensDetails": "_wire",
+    "CostDetails": "_wire",
+    "ErrorDetail": "_wire",
+    "FunctionCall": "_completion",
+    "FunctionCallDelta": "_wire",
+    "Image": "_wire",
+    "ImageUrl": "_wire",
+    "Message": "_completion",
+    "PromptTokensDetails": "_wire",
+    "ReasoningDetail": "_wire",
+    "TokenLogprob": "_wire",
+    "ToolCall": "_completion",
+    "ToolCallDelta": "_wire",
+    "TopLogprob": "_wire",
+    "UrlCitation": "_wire",
+    "Usage": "_wire",
 }
 
 

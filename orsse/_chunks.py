@@ -10,7 +10,7 @@ from ._accumulate import Accumulator
 from ._errors import ChunkDecodeError, IncompleteStreamError, OrsseError, StreamError
 from ._json import invalid_json, json_object
 from ._sse import DATA_OR_TYPED, DEFAULT_MAX_EVENT_SIZE, DEFAULT_MAX_LINE_SIZE, SSEDecoder, _aiterate, _batches
-from ._types import ChatCompletionChunk, ErrorDetail
+from ._wire import ChatCompletionChunk, ErrorDetail
 
 if TYPE_CHECKING:
     from typing import (
@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     )
 
     from ._sse import ServerSentEvent
-    from ._types import ChatCompletion
+    from ._completion import ChatCompletion
 
 __all__ = ["parse_chunk", "iter_chunks", "aiter_chunks", "collect", "acollect"]
 

@@ -51,7 +51,8 @@ from ._sse import SSEDecoder
 if TYPE_CHECKING:
     from typing import Any, BinaryIO, Dict, Iterator, List, Optional, Sequence, TextIO
 
-    from ._types import ChatCompletion, Message, Usage
+    from ._completion import ChatCompletion, Message
+    from ._wire import Usage
 
 __all__ = ["main"]
 

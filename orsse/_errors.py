@@ -7,7 +7,7 @@ TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run t
 if TYPE_CHECKING:
     from typing import Any, Mapping, Optional, Sequence, Tuple
 
-    from ._types import ChatCompletion
+    from ._completion import ChatCompletion
 
 #: How much of a bad payload an error message quotes: enough to recognise it,
 #: never so much that a multi-megabyte event floods a log.

@@ -16,7 +16,7 @@ TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run t
 if TYPE_CHECKING:
     from typing import Any, Dict, Mapping, Optional, Union
 
-    from ._types import Message, ToolCall
+    from ._completion import Message, ToolCall
 
 __all__ = ["tool_result", "parse_arguments", "message_param"]
 
@@ -41,7 +41,7 @@ def message_param(message: Message) -> Dict[str, Any]:
     if message.reasoning_details:
         param["reasoning_details"] = [detail.to_dict() for detail in message.reasoning_details]
     elif message.reasoning:
-        param[getattr(message, "reasoning_name", None) or "reasoning"] = message.reasoning
+        param[message.reasoning_name] = message.reasoning
     return param
 
 

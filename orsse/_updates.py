@@ -40,7 +40,8 @@ if TYPE_CHECKING:
     )
 
     from ._accumulate import Accumulator
-    from ._types import ChatCompletion, ChatCompletionChunk, ChoiceDelta, ToolCall, Usage
+    from ._completion import ChatCompletion, ToolCall
+    from ._wire import ChatCompletionChunk, ChoiceDelta, Usage
 
 __all__ = [
     "Update",
@@ -335,8 +336,8 @@ def _reasoning_piece(delta: ChoiceDelta) -> Optional[str]:
     text = delta.reasoning
     if text is not None:
         return text
-    text = delta.extra.get("reasoning_content") if delta.extra else None
-    if isinstance(text, str):
+    text = delta.reasoning_content
+    if text is not None:
         return text
     details = delta.reasoning_details
     if details:

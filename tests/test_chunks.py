@@ -73,7 +73,7 @@ def test_parse_chunk_from_str_bytes_and_dict_agree() -> None:
     assert choice.delta.role == "assistant"
     assert choice.delta.content == "Olá"
     assert choice.finish_reason is None
-    assert from_str.to_dict() == strip_nulls(SIMPLE)
+    assert from_str.to_dict() == SIMPLE
 
 
 def test_parse_chunk_does_not_keep_or_change_the_dict() -> None:
@@ -91,7 +91,10 @@ def test_every_real_chunk_round_trips_through_to_dict(sse: Any) -> None:
         if payload == "[DONE]":
             continue
         parsed = orsse.parse_chunk(payload)
-        assert parsed.to_dict() == strip_nulls(json.loads(payload))
+        # The same keys, in the same order, with the same values and nulls: a relay that
+        # forwards parsed chunks sends what it got.
+        assert parsed.to_dict() == json.loads(payload)
+        assert json.dumps(parsed.to_dict(), ensure_ascii=False) == json.dumps(json.loads(payload), ensure_ascii=False)
         assert orsse.parse_chunk(parsed.to_dict()) == parsed
 
 
@@ -264,8 +267,8 @@ def test_unknown_keys_are_kept_in_extra_at_every_level() -> None:
     assert (error.code, error.message, error.metadata) == (500, "m", {"raw": "r"})
     assert error.extra == {"x_error": "e"}
 
-    # ... and everything comes back out, keys and values, except the nulls.
-    assert parsed.to_dict() == strip_nulls(EVERYTHING)
+    # ... and everything comes back out, keys and values.
+    assert parsed.to_dict() == EVERYTHING
     assert orsse.parse_chunk(parsed.to_dict()) == parsed
 
 
@@ -291,10 +294,8 @@ DELTA_SHAPES = [
 def test_delta_shapes(delta: Dict[str, Any], expected: orsse.ChoiceDelta) -> None:
     parsed = orsse.parse_chunk(chunk(delta))
     assert parsed.choices[0].delta == expected
-    # Known keys sent as null are left out; unknown keys come back as they were.
-    assert parsed.choices[0].delta.to_dict() == {
-        k: v for k, v in delta.items() if v is not None or k.startswith("x_")
-    }
+    # Every key comes back as it was sent, nulls included.
+    assert parsed.choices[0].delta.to_dict() == delta
 
 
 @pytest.mark.parametrize("role", [5, ["assistant"], {"r": 1}])
@@ -329,7 +330,8 @@ def test_empty_object_is_a_chunk() -> None:
     assert parsed.choices == []
     assert parsed.usage is None and parsed.error is None
     assert parsed.extra == {}
-    assert parsed.to_dict() == {"choices": []}
+    assert parsed.to_dict() == {}
+    assert orsse.ChatCompletionChunk().to_dict() == {"choices": []}
 
 
 def test_every_field_null_at_every_level() -> None:
