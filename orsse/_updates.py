@@ -33,6 +33,7 @@ if TYPE_CHECKING:
         Iterable,
         Iterator,
         List,
+        Literal,
         Optional,
         Sequence,
         Tuple,
@@ -42,6 +43,9 @@ if TYPE_CHECKING:
     from ._accumulate import Accumulator
     from ._completion import ChatCompletion, ToolCall
     from ._wire import ChatCompletionChunk, ChoiceDelta, Usage
+
+    TextDeltaType = Literal["content.delta", "reasoning.delta", "refusal.delta"]
+    TextDoneType = Literal["content.done", "reasoning.done", "refusal.done"]
 
 __all__ = [
     "Update",
@@ -65,15 +69,15 @@ __all__ = [
 class Update:
     """Base class of every update. ``type`` names the kind (``"content.delta"``, ...);
     ``index`` is the choice it belongs to (``None`` for the stream-wide ones: ``usage``,
-    ``keepalive``, ``completion``)."""
+    ``keepalive``, ``completion``).
+
+    Each subclass declares ``type`` as the literal strings it can hold, so a type checker
+    narrows ``update.type == "content.delta"`` to a :class:`TextDelta`, as ``isinstance``
+    does."""
 
     __slots__ = ("type", "index")
 
     _FIELDS: Sequence[str] = ()
-
-    def __init__(self, type: str, index: Optional[int]) -> None:
-        self.type = type
-        self.index = index
 
     def _values(self) -> List[Any]:
         return [getattr(self, name) for name in self._FIELDS]
@@ -82,13 +86,17 @@ class Update:
         if other.__class__ is not self.__class__:
             return NotImplemented
         assert isinstance(other, Update)
-        return (self.type, self.index, self._values()) == (other.type, other.index, other._values())
+        mine = (getattr(self, "type"), getattr(self, "index"), self._values())
+        return mine == (getattr(other, "type"), getattr(other, "index"), other._values())
 
     __hash__ = None  # type: ignore[assignment]
 
     def __repr__(self) -> str:
         fields = "".join(f", {name}={getattr(self, name)!r}" for name in self._FIELDS)
-        return f"{self.__class__.__name__}(type={self.type!r}, index={self.index!r}{fields})"
+        return (
+            f"{self.__class__.__name__}(type={getattr(self, 'type')!r}, "
+            f"index={getattr(self, 'index')!r}{fields})"
+        )
 
 
 class _Text:
@@ -130,8 +138,12 @@ class TextDelta(Update):
 
     _FIELDS = ("delta", "snapshot")
 
-    def __init__(self, type: str, index: int, delta: str, text: _Text, count: int) -> None:
-        super().__init__(type, index)
+    type: Literal["content.delta", "reasoning.delta", "refusal.delta"]
+    index: int
+
+    def __init__(self, type: TextDeltaType, index: int, delta: str, text: _Text, count: int) -> None:
+        self.type = type
+        self.index = index
         self.delta = delta
         self._text = text
         self._count = count
@@ -150,8 +162,12 @@ class TextDone(Update):
 
     _FIELDS = ("text",)
 
-    def __init__(self, type: str, index: int, text: str) -> None:
-        super().__init__(type, index)
+    type: Literal["content.done", "reasoning.done", "refusal.done"]
+    index: int
+
+    def __init__(self, type: TextDoneType, index: int, text: str) -> None:
+        self.type = type
+        self.index = index
         self.text = text
 
 
@@ -163,8 +179,12 @@ class ToolCallStart(Update):
 
     _FIELDS = ("tool_index", "id", "name")
 
+    type: Literal["tool_call.start"]
+    index: int
+
     def __init__(self, index: int, tool_index: int, id: Optional[str], name: Optional[str]) -> None:
-        super().__init__("tool_call.start", index)
+        self.type = "tool_call.start"
+        self.index = index
         self.tool_index = tool_index
         self.id = id
         self.name = name
@@ -180,6 +200,9 @@ class ToolCallArgumentsDelta(Update):
 
     _FIELDS = ("tool_index", "id", "name", "delta", "snapshot")
 
+    type: Literal["tool_call.arguments.delta"]
+    index: int
+
     def __init__(
         self,
         index: int,
@@ -191,7 +214,8 @@ class ToolCallArgumentsDelta(Update):
         text: _Text,
         count: int,
     ) -> None:
-        super().__init__("tool_call.arguments.delta", index)
+        self.type = "tool_call.arguments.delta"
+        self.index = index
         self.tool_index = tool_index
         self.id = id
         self.name = name
@@ -216,6 +240,9 @@ class ToolCallDone(Update):
 
     _FIELDS = ("tool_index", "tool_call", "arguments", "error")
 
+    type: Literal["tool_call.done"]
+    index: int
+
     def __init__(
         self,
         index: int,
@@ -224,7 +251,8 @@ class ToolCallDone(Update):
         arguments: Any,
         error: Optional[ToolArgumentsError],
     ) -> None:
-        super().__init__("tool_call.done", index)
+        self.type = "tool_call.done"
+        self.index = index
         self.tool_index = tool_index
         self.tool_call = tool_call
         self.arguments = arguments
@@ -238,8 +266,12 @@ class UsageUpdate(Update):
 
     _FIELDS = ("usage",)
 
+    type: Literal["usage"]
+    index: None
+
     def __init__(self, usage: Usage) -> None:
-        super().__init__("usage", None)
+        self.type = "usage"
+        self.index = None
         self.usage = usage
 
 
@@ -251,8 +283,12 @@ class FinishUpdate(Update):
 
     _FIELDS = ("finish_reason", "native_finish_reason")
 
+    type: Literal["finish"]
+    index: int
+
     def __init__(self, index: int, finish_reason: str, native_finish_reason: Optional[str]) -> None:
-        super().__init__("finish", index)
+        self.type = "finish"
+        self.index = index
         self.finish_reason = finish_reason
         self.native_finish_reason = native_finish_reason
 
@@ -265,8 +301,12 @@ class KeepAlive(Update):
 
     _FIELDS = ("comment",)
 
+    type: Literal["keepalive"]
+    index: None
+
     def __init__(self, comment: str) -> None:
-        super().__init__("keepalive", None)
+        self.type = "keepalive"
+        self.index = None
         self.comment = comment
 
 
@@ -277,12 +317,33 @@ class CompletionUpdate(Update):
 
     _FIELDS = ("completion",)
 
+    type: Literal["completion"]
+    index: None
+
     def __init__(self, completion: ChatCompletion) -> None:
-        super().__init__("completion", None)
+        self.type = "completion"
+        self.index = None
         self.completion = completion
 
 
+if TYPE_CHECKING:
+    #: What the iterators yield: each kind of update, told apart by its ``type``.
+    AnyUpdate = Union[
+        TextDelta, TextDone, ToolCallStart, ToolCallArgumentsDelta, ToolCallDone,
+        UsageUpdate, FinishUpdate, KeepAlive, CompletionUpdate,
+    ]  # fmt: skip
+
+
 # -- following a stream ---------------------------------------------------------------------
+
+
+# The text kinds, in the order their "done" updates come.
+_DELTA_TYPES: Dict[str, TextDeltaType] = {
+    "reasoning": "reasoning.delta", "content": "content.delta", "refusal": "refusal.delta",
+}  # fmt: skip
+_DONE_TYPES: Dict[str, TextDoneType] = {
+    "reasoning": "reasoning.done", "content": "content.done", "refusal": "refusal.done",
+}  # fmt: skip
 
 
 class _ToolState:
@@ -371,7 +432,7 @@ class UpdateTracker:
                 f"{accumulator.chunk_count} chunk(s)"
             )
         self.accumulator = accumulator
-        self._queue: List[Union[Update, _Pending]] = []
+        self._queue: List[Union[AnyUpdate, _Pending]] = []
         self._choices: Dict[int, _ChoiceUpdates] = {}
         self._ended = False
         accumulator.observer = self._observe
@@ -380,7 +441,7 @@ class UpdateTracker:
         """A comment line of the stream (a keep-alive)."""
         self._queue.append(KeepAlive(text))
 
-    def follow(self, chunks: Iterable[Any]) -> Iterator[Update]:
+    def follow(self, chunks: Iterable[Any]) -> Iterator[AnyUpdate]:
         """Iterate *chunks* (whose every chunk goes into this tracker's accumulator) and
         yield the updates as they come."""
         drain = self._drain
@@ -401,7 +462,7 @@ class UpdateTracker:
         self._end()
         yield from drain()
 
-    async def afollow(self, chunks: AsyncIterable[Any]) -> AsyncIterator[Update]:
+    async def afollow(self, chunks: AsyncIterable[Any]) -> AsyncIterator[AnyUpdate]:
         """:meth:`follow` for an async iterable of chunks."""
         drain = self._drain
         try:
@@ -419,7 +480,7 @@ class UpdateTracker:
 
     # -- handing out ----------------------------------------------------------------------------
 
-    def _drain(self) -> Iterator[Update]:
+    def _drain(self) -> Iterator[AnyUpdate]:
         queue = self._queue
         self._queue = []
         for item in queue:
@@ -430,7 +491,7 @@ class UpdateTracker:
             if update is not None:
                 yield update
 
-    def _settle(self, pending: _Pending) -> Optional[Update]:
+    def _settle(self, pending: _Pending) -> Optional[AnyUpdate]:
         tool = pending.tool
         update = pending.update
         if update is not None:
@@ -516,7 +577,7 @@ class UpdateTracker:
         text = state.texts.get(kind)
         if text is None:
             text = state.texts[kind] = _Text()
-        self._queue.append(TextDelta(kind + ".delta", state.index, piece, text, text.add(piece)))
+        self._queue.append(TextDelta(_DELTA_TYPES[kind], state.index, piece, text, text.add(piece)))
 
     def _tool_fragment(self, state: _ChoiceUpdates, tool_index: int, arguments: Optional[str]) -> None:
         queue = self._queue
@@ -546,10 +607,10 @@ class UpdateTracker:
     def _done(self, state: _ChoiceUpdates) -> None:
         state.finished = True
         queue = self._queue
-        for kind in ("reasoning", "content", "refusal"):
+        for kind, done_type in _DONE_TYPES.items():
             text = state.texts.get(kind)
             if text is not None:
-                queue.append(TextDone(kind + ".done", state.index, text.text()))
+                queue.append(TextDone(done_type, state.index, text.text()))
         for tool_index in sorted(state.tools):
             queue.append(_Pending(state.index, state.tools[tool_index], None))
 
@@ -557,16 +618,14 @@ class UpdateTracker:
 def content_text(updates: Iterable[Update], index: int = 0) -> Iterator[str]:
     """Only the text of the answer: each ``content.delta`` piece of choice *index*."""
     for update in updates:
-        if update.type == "content.delta" and update.index == index:
-            assert isinstance(update, TextDelta)
+        if isinstance(update, TextDelta) and update.type == "content.delta" and update.index == index:
             yield update.delta
 
 
 async def acontent_text(updates: AsyncIterable[Update], index: int = 0) -> AsyncIterator[str]:
     """:func:`content_text` for an async iterable of updates."""
     async for update in updates:
-        if update.type == "content.delta" and update.index == index:
-            assert isinstance(update, TextDelta)
+        if isinstance(update, TextDelta) and update.type == "content.delta" and update.index == index:
             yield update.delta
 
 
@@ -599,7 +658,7 @@ def iter_updates(
     on_comment: Optional[Callable[[str], None]] = None,
     max_line_size: int = DEFAULT_MAX_LINE_SIZE,
     max_event_size: int = DEFAULT_MAX_EVENT_SIZE,
-) -> Iterator[Update]:
+) -> Iterator[AnyUpdate]:
     """Updates from the raw bytes of a streaming response, as they happen.
 
     Each update has a ``type`` and the choice ``index``: ``content.delta``,
@@ -632,7 +691,7 @@ def aiter_updates(
     on_comment: Optional[Callable[[str], None]] = None,
     max_line_size: int = DEFAULT_MAX_LINE_SIZE,
     max_event_size: int = DEFAULT_MAX_EVENT_SIZE,
-) -> AsyncIterator[Update]:
+) -> AsyncIterator[AnyUpdate]:
     """:func:`iter_updates` for an async iterable of bytes (httpx, aiohttp)."""
     from ._chunks import aiter_chunks
 
