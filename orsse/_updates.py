@@ -474,6 +474,11 @@ class UpdateTracker:
             for update in drain():
                 yield update
             raise
+        except GeneratorExit:
+            aclose = getattr(chunks, "aclose", None)
+            if aclose is not None:
+                await aclose()
+            raise
         self._end()
         for update in drain():
             yield update

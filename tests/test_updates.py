@@ -550,3 +550,28 @@ def test_leaving_the_updates_early_closes_the_chunks() -> None:
     assert next(updates).delta == "a"
     updates.close()
     assert closed == [True]
+
+
+def test_leaving_the_async_updates_early_closes_the_chunks() -> None:
+    from orsse._updates import UpdateTracker
+
+    closed = []
+    raw = sse_body(chunk({"content": "a"}), chunk({"content": "b"}), chunk({"content": "c"}, finish_reason="stop"))
+
+    async def main() -> None:
+        accumulator = orsse.Accumulator()
+
+        async def chunks_of() -> Any:
+            try:
+                async for item in orsse.aiter_chunks(agen([raw]), accumulator=accumulator):
+                    yield item
+            finally:
+                closed.append(True)
+
+        updates = UpdateTracker(accumulator).afollow(chunks_of())
+        first = await updates.__anext__()
+        assert first.type == "content.delta" and first.delta == "a"
+        await updates.aclose()
+
+    asyncio.run(main())
+    assert closed == [True]
