@@ -21,8 +21,14 @@ if TYPE_CHECKING:
     from typing import Any, Dict, Iterator, List
 
 ROOT = Path(__file__).resolve().parent.parent
-# Every recording whose first answer called tools and whose second request sent them back.
-TWO_TURNS = sorted(p for p in RECORDED.rglob("*.0.sse") if p.with_name(p.name.replace(".0.sse", ".1.sse")).exists())
+# Every recording whose first answer called tools and whose second request sent them back:
+# OpenRouter's, and other OpenAI-compatible servers' when the fixtures hold them.
+TWO_TURNS = sorted(
+    p
+    for folder in [RECORDED] + sorted(RECORDED.parent.glob("*compat*"))
+    for p in folder.rglob("*.0.sse")
+    if p.with_name(p.name.replace(".0.sse", ".1.sse")).exists()
+)
 
 
 def _second(first: Path, suffix: str) -> Path:
