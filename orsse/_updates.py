@@ -295,7 +295,8 @@ class FinishUpdate(Update):
 
 class KeepAlive(Update):
     """``"keepalive"``: a comment line of the stream (``: OPENROUTER PROCESSING``), which
-    servers send while the model works: ``comment`` is its text."""
+    servers send while the model works: ``comment`` is its text. It comes with the read
+    that brought it, ahead of the updates of that read's events."""
 
     __slots__ = ("comment",)
 
