@@ -300,3 +300,18 @@ def test_the_readme_tool_loop_runs_as_written(monkeypatch: pytest.MonkeyPatch, s
     assert sent[-1] == {"role": "tool", "tool_call_id": sent[-2]["tool_calls"][0]["id"], "content": "40 C"}
     assert orsse.collect([second.read_bytes()]).content in printed
     assert 'weather({"location": "Florence, Italy"})' in printed
+
+
+def test_the_new_errors_survive_pickling() -> None:
+    import pickle
+
+    call = orsse.ToolCall(id="c9", function=orsse.FunctionCall(name="f", arguments="[1,"), index=2)
+    with pytest.raises(orsse.ToolArgumentsError) as caught:
+        call.parse_arguments()
+    again = pickle.loads(pickle.dumps(caught.value))
+    assert type(again) is orsse.ToolArgumentsError and str(again) == str(caught.value)
+    assert (again.tool_call_id, again.name, again.index, again.position, again.arguments) == ("c9", "f", 2, 3, "[1,")
+    with pytest.raises(orsse.PartialJSONError) as parse_error:
+        orsse.PartialJSONParser().feed("[1,,")
+    copied = pickle.loads(pickle.dumps(parse_error.value))
+    assert (copied.position, copied.reason, str(copied)) == (3, parse_error.value.reason, str(parse_error.value))
