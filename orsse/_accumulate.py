@@ -14,7 +14,7 @@ from ._completion import ChatCompletion, Choice, FunctionCall, Message, ToolCall
 from ._wire import ChoiceLogprobs, ReasoningDetail
 
 if TYPE_CHECKING:
-    from typing import Any, Dict, List, Optional
+    from typing import Any, Callable, Dict, List, Optional, Sequence
 
     from ._wire import (
         Annotation,
@@ -189,7 +189,9 @@ class _ChoiceState:
         # chunk again (the copy carrying usage), and its delta must not count twice.
         self.finish_delta: Optional[ChoiceDelta] = None
 
-    def add(self, choice: ChunkChoice) -> None:
+    def add(self, choice: ChunkChoice) -> Optional[Sequence[int]]:
+        """Merge one choice of a chunk; ``None`` when it was a repeat that added nothing,
+        else the index each of its tool-call fragments was merged into."""
         delta = choice.delta
         if choice.native_finish_reason is not None:
             self.native_finish_reason = choice.native_finish_reason
@@ -198,7 +200,7 @@ class _ChoiceState:
             self.finish_reason = choice.finish_reason
             self.finish_delta = delta
             if repeated:
-                return
+                return None
         if choice.logprobs is not None:
             self._add_logprobs(choice.logprobs)
         if choice.extra:
@@ -234,8 +236,9 @@ class _ChoiceState:
                 self.refusal.append(text)
         if delta.reasoning_details:
             self._add_details(delta.reasoning_details)
+        tool_indexes: Sequence[int] = ()
         if delta.tool_calls:
-            self._add_tool_calls(delta.tool_calls)
+            tool_indexes = self._add_tool_calls(delta.tool_calls)
         if delta.annotations:
             self.annotations.extend(delta.annotations)
         if delta.images:
@@ -246,6 +249,7 @@ class _ChoiceState:
             _merge_extra(self.audio, delta.audio)
         if delta.extra:
             _merge_extra(self.delta_extra, delta.extra)
+        return tool_indexes
 
     def _add_details(self, pieces: List[ReasoningDetail]) -> None:
         details = self.details
@@ -255,8 +259,9 @@ class _ChoiceState:
             else:
                 details.append(_DetailState(piece))
 
-    def _add_tool_calls(self, fragments: List[ToolCallDelta]) -> None:
+    def _add_tool_calls(self, fragments: List[ToolCallDelta]) -> List[int]:
         calls = self.tool_calls
+        indexes = []
         for fragment in fragments:
             index = fragment.index
             if index is None:
@@ -272,6 +277,8 @@ class _ChoiceState:
             if state is None:
                 state = calls[index] = _ToolCallState(index)
             state.add(fragment)
+            indexes.append(index)
+        return indexes
 
     def _add_logprobs(self, logprobs: ChoiceLogprobs) -> None:
         if logprobs.content is not None:
@@ -355,6 +362,11 @@ class Accumulator:
         self.extra: Dict[str, Any] = {}
         self.chunk_count = 0
         self.done = False
+        #: Called after each chunk is merged as ``observer(chunk, merged)``: for each of
+        #: the chunk's choices, ``None`` when it was a repeat the merge rules dropped, else
+        #: the index of the tool call each of its tool-call fragments went to. The
+        #: updates layer (``orsse.iter_updates``) listens here.
+        self.observer: Optional[Callable[[ChatCompletionChunk, List[Optional[Sequence[int]]]], None]] = None
         self._choices: Dict[int, _ChoiceState] = {}
 
     @property
@@ -380,11 +392,15 @@ class Accumulator:
         if chunk.service_tier is not None:
             self.service_tier = chunk.service_tier
         choices = self._choices
+        observer = self.observer
+        merged: Optional[List[Optional[Sequence[int]]]] = None if observer is None else []
         for choice in chunk.choices:
             state = choices.get(choice.index)
             if state is None:
                 state = choices[choice.index] = _ChoiceState(choice.index)
-            state.add(choice)
+            tool_indexes = state.add(choice)
+            if merged is not None:
+                merged.append(tool_indexes)
         if chunk.usage is not None:
             self.usage = chunk.usage
         if chunk.error is not None:
@@ -392,6 +408,13 @@ class Accumulator:
         if chunk.extra:
             # "object" is not carried over: the result is a chat.completion.
             self.extra.update(chunk.extra)
+        if observer is not None and merged is not None:
+            observer(chunk, merged)
+
+    def tool_call(self, choice_index: int, tool_index: int) -> ToolCall:
+        """One tool call as it stands, as ``result()`` would rebuild it, at the cost of
+        that call alone. Raises ``KeyError`` when no fragment of it has arrived."""
+        return self._choices[choice_index].tool_calls[tool_index].result()
 
     def result(self) -> ChatCompletion:
         """The completion as it stands: final after the last chunk, partial before.

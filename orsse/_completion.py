@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ._turns import message_param, parse_arguments
 from ._wire import SLOTS
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
@@ -56,6 +57,14 @@ class ToolCall:
         out.update(self.extra)
         return out
 
+    def parse_arguments(self) -> Any:
+        """The decoded ``arguments`` (``{}`` when the text is empty: a function without
+        parameters). Raises :class:`ToolArgumentsError`, naming this call and the
+        character at fault, when the text is not valid JSON."""
+        return parse_arguments(
+            self.function.arguments, tool_call_id=self.id, name=self.function.name, index=self.index
+        )
+
 
 @dataclass(**SLOTS)
 class Message:
@@ -101,6 +110,18 @@ class Message:
             out["audio"] = self.audio
         out.update(self.extra)
         return out
+
+    def to_param(self) -> JSONObject:
+        """This message as the assistant message of the next request (plain JSON).
+
+        ``role``; ``content``, left out when empty beside tool calls; ``tool_calls``,
+        their ``id``, ``type``, function ``name`` and ``arguments`` exactly as streamed
+        (with any key a server added to a call); ``reasoning_details`` exactly as
+        rebuilt, in order, every signature and encrypted blob untouched, as OpenRouter
+        requires. The reasoning text goes back, under ``reasoning_name``, only when there
+        are no details to carry it.
+        """
+        return message_param(self)
 
 
 @dataclass(**SLOTS)

@@ -126,6 +126,42 @@ class ResponseLimitError(OrsseError, ValueError):
         self.partial = partial
 
 
+class ToolArgumentsError(OrsseError, ValueError):
+    """A tool call's ``arguments`` text is not valid JSON (the model wrote it wrong, or the
+    stream was cut off inside it).
+
+    ``tool_call_id``, ``name`` and ``index`` name the call; ``reason`` and ``position`` (a
+    character offset in ``arguments``) say what is wrong and where; ``arguments`` is the
+    whole text, so that it can be shown or sent back to the model for a retry.
+    """
+
+    def __init__(
+        self,
+        reason: str,
+        position: int,
+        *,
+        arguments: str = "",
+        tool_call_id: Optional[str] = None,
+        name: Optional[str] = None,
+        index: Optional[int] = None,
+    ) -> None:
+        self.reason = reason
+        self.position = position
+        self.arguments = arguments
+        self.tool_call_id = tool_call_id
+        self.name = name
+        self.index = index
+        call = f"tool call #{index}" if index is not None else "tool call"
+        if name is not None:
+            call += f" {name!r}"
+        if tool_call_id is not None:
+            call += f" (id {tool_call_id!r})"
+        super().__init__(
+            f"the arguments of {call} are not valid JSON: {reason} at character {position} "
+            f"of {excerpt(arguments)}"
+        )
+
+
 # -- the client's errors (orsse.stream_chat) ---------------------------------------------
 
 
