@@ -174,19 +174,18 @@ class ChatCompletion:
 
     def to_dict(self) -> JSONObject:
         """Exactly the JSON shape of a non-streaming chat completion."""
+        # Every key a non-streaming response has, null when the stream did not say:
+        # OpenRouter's SDK requires system_fingerprint even when it is null.
         out: JSONObject = {
             "id": self.id,
             "object": self.object,
             "created": self.created,
             "model": self.model,
             "provider": self.provider,
+            "system_fingerprint": self.system_fingerprint,
+            "service_tier": self.service_tier,
+            "choices": [choice.to_dict() for choice in self.choices],
+            "usage": None if self.usage is None else self.usage.to_dict(),
         }
-        if self.system_fingerprint is not None:
-            out["system_fingerprint"] = self.system_fingerprint
-        if self.service_tier is not None:
-            out["service_tier"] = self.service_tier
-        out["choices"] = [choice.to_dict() for choice in self.choices]
-        if self.usage is not None:
-            out["usage"] = self.usage.to_dict()
         out.update(self.extra)
         return out

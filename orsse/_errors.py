@@ -162,6 +162,47 @@ class ToolArgumentsError(OrsseError, ValueError):
         )
 
 
+
+
+class NotChatStreamError(OrsseError, ValueError):
+    """The body is not a chat-completion stream at all: empty, a JSON document (a
+    non-streaming response: was ``"stream": true`` sent?), or another API's event stream
+    (the Responses API's). ``head`` is the start of the body, as text."""
+
+    def __init__(self, message: str, head: str = "") -> None:
+        super().__init__(message)
+        self.head = head
+
+
+class CompletionLimitError(OrsseError):
+    """The completion rebuilt from a stream grew past a limit of its ``Accumulator``
+    (``max_text``, ``max_tool_calls``, ``max_choices``): a stream that would exhaust
+    memory. ``partial`` holds the completion up to the chunk that crossed the limit."""
+
+    def __init__(
+        self,
+        limit_name: str,
+        limit: int,
+        size: int,
+        chunk_index: int,
+        partial: Optional[ChatCompletion] = None,
+    ) -> None:
+        self.limit_name = limit_name
+        self.limit = limit
+        self.size = size
+        self.chunk_index = chunk_index
+        self.partial = partial
+        super().__init__(
+            f"the rebuilt completion exceeded {limit_name}: {size} > {limit} at chunk "
+            f"#{chunk_index} (pass Accumulator({limit_name}=...) if such answers are expected)"
+        )
+
+
+class InputTypeError(OrsseError, TypeError):
+    """A function was given the wrong kind of input (text where bytes belong, one bytes
+    object where an iterable of reads belongs…); the message says what to pass."""
+
+
 # -- the client's errors (orsse.stream_chat) ---------------------------------------------
 
 
