@@ -2,7 +2,8 @@
 
 Layers, each usable on its own: bytes -> :class:`ServerSentEvent` (:class:`SSEDecoder`, sans-IO;
 or just the data with :func:`iter_data`, or dicts with :func:`iter_json`) -> typed chunks ->
-:class:`Accumulator` -> the rebuilt completion; and a urllib client on top.
+:class:`Accumulator` -> the rebuilt completion; and HTTP clients on top
+(:class:`Client`, :class:`AsyncClient`, :func:`stream_chat`), standard library only.
 """
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
@@ -14,13 +15,17 @@ from ._errors import (
     ChunkDecodeError,
     ConnectTimeout,
     IncompleteStreamError,
+    InvalidRequestError,
     MissingAPIKeyError,
     NotEventStreamError,
     OrsseError,
+    ProtocolError,
+    ProxyError,
     ReadTimeout,
     SSEError,
     SSELimitError,
     StreamError,
+    TotalTimeout,
 )
 from ._sse import ServerSentEvent, SSEDecoder, aiter_data, aiter_events, iter_data, iter_events
 
@@ -31,8 +36,12 @@ if TYPE_CHECKING:
     from ._chunks import collect as collect
     from ._chunks import iter_chunks as iter_chunks
     from ._chunks import parse_chunk as parse_chunk
-    from ._client import ChatStream as ChatStream
+    from ._async_client import AsyncChatStream as AsyncChatStream
+    from ._async_client import AsyncClient as AsyncClient
+    from ._client import Timeout as Timeout
     from ._client import stream_chat as stream_chat
+    from ._sync_client import ChatStream as ChatStream
+    from ._sync_client import Client as Client
     from ._json import aiter_json as aiter_json
     from ._json import iter_json as iter_json
     from ._types import (
@@ -69,7 +78,7 @@ from ._version import __version__
 # Only the errors and the SSE decoder load with the package. The chunk layer (two dozen
 # dataclasses, whose creation is most of orsse's import time) loads on first use, and
 # the client with it, so that ``import orsse`` stays light and loads no network code
-# (http.client, socket, ssl).
+# (socket, ssl, asyncio).
 _LAZY = {
     "Accumulator": "_accumulate",
     "acollect": "_chunks",
@@ -79,7 +88,11 @@ _LAZY = {
     "parse_chunk": "_chunks",
     "iter_json": "_json",
     "aiter_json": "_json",
-    "ChatStream": "_client",
+    "AsyncChatStream": "_async_client",
+    "AsyncClient": "_async_client",
+    "ChatStream": "_sync_client",
+    "Client": "_sync_client",
+    "Timeout": "_client",
     "stream_chat": "_client",
     "Annotation": "_types",
     "ChatCompletion": "_types",
@@ -129,6 +142,8 @@ __all__ = [
     "APITimeoutError",
     "Accumulator",
     "Annotation",
+    "AsyncChatStream",
+    "AsyncClient",
     "ChatCompletion",
     "ChatCompletionChunk",
     "ChatStream",
@@ -137,6 +152,7 @@ __all__ = [
     "ChoiceLogprobs",
     "ChunkChoice",
     "ChunkDecodeError",
+    "Client",
     "CompletionTokensDetails",
     "ConnectTimeout",
     "CostDetails",
@@ -146,11 +162,14 @@ __all__ = [
     "Image",
     "ImageUrl",
     "IncompleteStreamError",
+    "InvalidRequestError",
     "Message",
     "MissingAPIKeyError",
     "NotEventStreamError",
     "OrsseError",
     "PromptTokensDetails",
+    "ProtocolError",
+    "ProxyError",
     "ReadTimeout",
     "ReasoningDetail",
     "SSEDecoder",
@@ -158,10 +177,12 @@ __all__ = [
     "SSELimitError",
     "ServerSentEvent",
     "StreamError",
+    "Timeout",
     "TokenLogprob",
     "ToolCall",
     "ToolCallDelta",
     "TopLogprob",
+    "TotalTimeout",
     "UrlCitation",
     "Usage",
     "acollect",
