@@ -16,7 +16,7 @@ import warnings
 
 from ._accumulate import Accumulator
 from ._chunks import aiter_chunks
-from ._client import DEFAULT_BASE_URL, DEFAULT_TIMEOUT, FROM_ENVIRONMENT, ClientConfig, chat_body
+from ._client import DEFAULT_BASE_URL, DEFAULT_TIMEOUT, FROM_ENVIRONMENT, ClientConfig, chat_body, responses_body
 from ._errors import IncompleteStreamError, OrsseError, ProtocolError
 from ._exchange import (
     Connect,
@@ -45,8 +45,10 @@ if TYPE_CHECKING:
         AsyncIterator,
         Awaitable,
         Callable,
+        Coroutine,
         Dict,
         Generator,
+
         List,
         Mapping,
         Optional,
@@ -58,9 +60,11 @@ if TYPE_CHECKING:
     from ._client import ProxyArg, TimeoutArg
     from ._http import Headers
     from ._redact import Redactor
+    from ._response_types import Response, ResponseEvent
+    from ._responses import ResponseAccumulator
     from ._types import ChatCompletion, ChatCompletionChunk
 
-__all__ = ["AsyncClient", "AsyncChatStream"]
+__all__ = ["AsyncClient", "AsyncChatStream", "AsyncResponseStream"]
 
 #: Buffered and unread, past this the connection stops reading until the caller catches up.
 HIGH_WATER = 262144
@@ -470,47 +474,30 @@ async def _guarded(
     await body.finish()
 
 
-class AsyncChatStream:
-    """An open streaming chat completion, read with ``async for``.
-
-    ``async with client.stream_chat(...) as stream: async for chunk in stream: ...``.
-    Leaving the block early closes the connection (the generation stops upstream); a
-    stream read to its end gives its connection back to the client. Errors carry
-    ``.partial``. ``completion``, ``await result()``, ``headers``, ``generation_id``,
-    ``status`` as on :class:`ChatStream`; :meth:`aclose` closes it.
-    """
+class _AsyncEventStream:
+    """What every streaming endpoint's async stream shares (see ``_sync_client._EventStream``)."""
 
     def __init__(self, body: _Body, head: Any, *, model: str, redactor: Redactor) -> None:
         self.status: int = head.status
         self.headers: Headers = head.headers
         self.url = body.url
         self.model = model
-        self.accumulator = Accumulator()
         self._body = body
         self._state = _State()
         self._counts = _Counts()
-        accumulator = self.accumulator
-        chunks = aiter_chunks(
-            body.reads(lambda: accumulator.chunk_count, lambda: accumulator.done or accumulator.finished),
-            accumulator=accumulator,
-            on_comment=self._counts.comment,
-        )
-        self._chunks: Optional[AsyncIterator[ChatCompletionChunk]] = _guarded(chunks, body, self._state, redactor)
+        self.accumulator = self._new_accumulator()
+        self._chunks: Optional[AsyncIterator[Any]] = _guarded(self._items(body), body, self._state, redactor)
+
+    def _new_accumulator(self) -> Any:
+        raise NotImplementedError
+
+    def _items(self, body: _Body) -> AsyncIterator[Any]:
+        raise NotImplementedError
 
     @property
     def error(self) -> Optional[OrsseError]:
         """The error that ended the stream, if one did."""
         return self._state.error
-
-    @property
-    def generation_id(self) -> Optional[str]:
-        """OpenRouter's generation id: the ``X-Generation-Id`` header, else the chunks' id."""
-        return self.headers.get("X-Generation-Id") or self.accumulator.id
-
-    @property
-    def completion(self) -> ChatCompletion:
-        """The completion rebuilt from the chunks received so far."""
-        return self.accumulator.result()
 
     @property
     def closed(self) -> bool:
@@ -524,18 +511,18 @@ class AsyncChatStream:
     def comments(self) -> int:
         return self._counts.comments
 
-    def __aiter__(self) -> AsyncChatStream:
+    def __aiter__(self) -> Any:
         return self
 
-    def __anext__(self) -> Awaitable[ChatCompletionChunk]:
+    def __anext__(self) -> Awaitable[Any]:
         # The chunk iterator's own awaitable, handed on: no coroutine of ours per chunk.
         chunks = self._chunks
         if chunks is None:
             return _nothing().__anext__()
         return chunks.__anext__()
 
-    async def result(self) -> ChatCompletion:
-        """Read the rest of the stream and return the whole completion (see
+    async def result(self) -> Any:
+        """Read the rest of the stream and return the whole result (see
         :meth:`ChatStream.result`)."""
         async for _ in self:
             pass
@@ -558,7 +545,7 @@ class AsyncChatStream:
             except (RuntimeError, OrsseError):  # running elsewhere, or its own error
                 pass
 
-    async def __aenter__(self) -> AsyncChatStream:
+    async def __aenter__(self) -> Any:
         return self
 
     async def __aexit__(self, *exc_info: Any) -> None:
@@ -568,7 +555,7 @@ class AsyncChatStream:
         body = getattr(self, "_body", None)
         if body is not None and not body.closed:
             warnings.warn(
-                f"{self!r} was not closed: use 'async with client.stream_chat(...) as stream:'",
+                f"{self!r} was not closed: use 'async with client.stream_...(...) as stream:'",
                 ResourceWarning,
                 stacklevel=2,
                 source=self,
@@ -581,9 +568,116 @@ class AsyncChatStream:
     def __repr__(self) -> str:
         state = "closed" if self._body.closed else "open"
         return (
-            f"<AsyncChatStream {self.model!r} from {self.url} status={self.status} "
-            f"generation_id={self.generation_id!r} chunks={self.accumulator.chunk_count} {state}>"
+            f"<{type(self).__name__} {self.model!r} from {self.url} status={self.status} "
+            f"generation_id={self.generation_id!r} {self._progress()} {state}>"
         )
+
+    @property
+    def generation_id(self) -> Optional[str]:
+        raise NotImplementedError
+
+    def _progress(self) -> str:
+        raise NotImplementedError
+
+
+class AsyncChatStream(_AsyncEventStream):
+    """An open streaming chat completion, read with ``async for``.
+
+    ``async with client.stream_chat(...) as stream: async for chunk in stream: ...``.
+    Leaving the block early closes the connection (the generation stops upstream); a
+    stream read to its end gives its connection back to the client. Errors carry
+    ``.partial``. ``completion``, ``await result()``, ``headers``, ``generation_id``,
+    ``status`` as on :class:`ChatStream`; :meth:`aclose` closes it.
+    """
+
+    accumulator: Accumulator
+
+    def _new_accumulator(self) -> Accumulator:
+        return Accumulator()
+
+    def _items(self, body: _Body) -> AsyncIterator[ChatCompletionChunk]:
+        accumulator = self.accumulator
+        return aiter_chunks(
+            body.reads(lambda: accumulator.chunk_count, lambda: accumulator.done or accumulator.finished),
+            accumulator=accumulator,
+            on_comment=self._counts.comment,
+        )
+
+    def __aiter__(self) -> AsyncChatStream:
+        return self
+
+    def __anext__(self) -> Awaitable[ChatCompletionChunk]:
+        return _AsyncEventStream.__anext__(self)
+
+    async def __aenter__(self) -> AsyncChatStream:
+        return self
+
+    @property
+    def generation_id(self) -> Optional[str]:
+        """OpenRouter's generation id: the ``X-Generation-Id`` header, else the chunks' id."""
+        return self.headers.get("X-Generation-Id") or self.accumulator.id
+
+    @property
+    def completion(self) -> ChatCompletion:
+        """The completion rebuilt from the chunks received so far."""
+        return self.accumulator.result()
+
+    async def result(self) -> ChatCompletion:
+        """Read the rest of the stream and return the whole completion (see
+        :meth:`ChatStream.result`)."""
+        completion: ChatCompletion = await _AsyncEventStream.result(self)
+        return completion
+
+    def _progress(self) -> str:
+        return f"chunks={self.accumulator.chunk_count}"
+
+
+class AsyncResponseStream(_AsyncEventStream):
+    """An open Responses API stream, read with ``async for``: :class:`ResponseStream`'s twin."""
+
+    accumulator: ResponseAccumulator
+
+    def _new_accumulator(self) -> ResponseAccumulator:
+        from ._responses import ResponseAccumulator
+
+        return ResponseAccumulator()
+
+    def _items(self, body: _Body) -> AsyncIterator[ResponseEvent]:
+        from ._responses import aiter_response_events
+
+        accumulator = self.accumulator
+        return aiter_response_events(
+            body.reads(lambda: accumulator.event_count, lambda: accumulator.final is not None),
+            accumulator=accumulator,
+            on_comment=self._counts.comment,
+        )
+
+    def __aiter__(self) -> AsyncResponseStream:
+        return self
+
+    def __anext__(self) -> Awaitable[ResponseEvent]:
+        return _AsyncEventStream.__anext__(self)
+
+    async def __aenter__(self) -> AsyncResponseStream:
+        return self
+
+    @property
+    def generation_id(self) -> Optional[str]:
+        """OpenRouter's ``X-Generation-Id`` header, else the response's id."""
+        return self.headers.get("X-Generation-Id") or self.accumulator.result().id
+
+    @property
+    def response(self) -> Response:
+        """The response rebuilt from the events received so far."""
+        return self.accumulator.result()
+
+    async def result(self) -> Response:
+        """Read the rest of the stream and return the final response."""
+        response: Response = await _AsyncEventStream.result(self)
+        return response
+
+    def _progress(self) -> str:
+        return f"events={self.accumulator.event_count}"
 
 
 async def _nothing() -> AsyncIterator[Any]:
@@ -592,26 +686,48 @@ async def _nothing() -> AsyncIterator[Any]:
 
 
 class _PendingStream:
-    """What :meth:`AsyncClient.stream_chat` returns: ``async with`` it (or ``await`` it)
-    for the :class:`AsyncChatStream`."""
+    """What ``AsyncClient.stream_...()`` returns: ``async with`` it (or ``await`` it)
+    for the open stream."""
 
     __slots__ = ("_start", "_stream")
 
-    def __init__(self, start: Any) -> None:
+    def __init__(self, start: Coroutine[Any, Any, Any]) -> None:
         self._start = start
-        self._stream: Optional[AsyncChatStream] = None
+        self._stream: Any = None
 
-    def __await__(self) -> Generator[Any, None, AsyncChatStream]:
-        return self._start.__await__()  # type: ignore[no-any-return]
+    def __await__(self) -> Generator[Any, None, Any]:
+        return self._start.__await__()
 
-    async def __aenter__(self) -> AsyncChatStream:
-        stream: AsyncChatStream = await self._start
+    async def __aenter__(self) -> Any:
+        stream = await self._start
         self._stream = stream
         return stream
 
     async def __aexit__(self, *exc_info: Any) -> None:
         if self._stream is not None:
             await self._stream.aclose()
+
+
+class _PendingChat(_PendingStream):
+    __slots__ = ()
+
+    def __await__(self) -> Generator[Any, None, AsyncChatStream]:
+        return self._start.__await__()
+
+    async def __aenter__(self) -> AsyncChatStream:
+        stream: AsyncChatStream = await _PendingStream.__aenter__(self)
+        return stream
+
+
+class _PendingResponses(_PendingStream):
+    __slots__ = ()
+
+    def __await__(self) -> Generator[Any, None, AsyncResponseStream]:
+        return self._start.__await__()
+
+    async def __aenter__(self) -> AsyncResponseStream:
+        stream: AsyncResponseStream = await _PendingStream.__aenter__(self)
+        return stream
 
 
 # -- the client -------------------------------------------------------------------------------
@@ -658,16 +774,35 @@ class AsyncClient:
         *,
         extra_body: Optional[Mapping[str, Any]] = None,
         **params: Any,
-    ) -> _PendingStream:
+    ) -> _PendingChat:
         """Start a streaming chat completion: ``async with`` (or ``await``) the result
         for the :class:`AsyncChatStream`. Takes and checks what
         :meth:`Client.stream_chat` takes, at once (a bad argument raises here)."""
         body = chat_body(model, messages, params, extra_body, "stream_chat")
-        return _PendingStream(self._start_chat(model, body))
+        return _PendingChat(self._start_chat(model, body))
 
     async def _start_chat(self, model: str, body: bytes) -> AsyncChatStream:
         protocol, opened, clock = await self._open("chat/completions", body)
         return AsyncChatStream(
+            _Body(protocol, opened, clock, self._pool), opened.head, model=model, redactor=self._config.redactor
+        )
+
+    def stream_responses(
+        self,
+        model: str,
+        input: Union[str, Sequence[Any]],  # noqa: A002 - the API's own name
+        *,
+        extra_body: Optional[Mapping[str, Any]] = None,
+        **params: Any,
+    ) -> _PendingResponses:
+        """Start a Responses API stream (``POST {base_url}/responses``): ``async with``
+        (or ``await``) the result for the :class:`AsyncResponseStream`."""
+        body = responses_body(model, input, params, extra_body, "stream_responses")
+        return _PendingResponses(self._start_responses(model, body))
+
+    async def _start_responses(self, model: str, body: bytes) -> AsyncResponseStream:
+        protocol, opened, clock = await self._open("responses", body)
+        return AsyncResponseStream(
             _Body(protocol, opened, clock, self._pool), opened.head, model=model, redactor=self._config.redactor
         )
 

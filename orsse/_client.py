@@ -23,12 +23,12 @@ if TYPE_CHECKING:
     import ssl
     from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, Union
 
-    from ._sync_client import ChatStream
+    from ._sync_client import ChatStream, ResponseStream
 
     TimeoutArg = Union[None, float, "Timeout", Tuple[Optional[float], Optional[float]]]
     ProxyArg = Union[None, str, "_FromEnvironment"]
 
-__all__ = ["Timeout", "stream_chat", "DEFAULT_BASE_URL"]
+__all__ = ["Timeout", "stream_chat", "stream_responses", "DEFAULT_BASE_URL"]
 
 DEFAULT_BASE_URL = "https://openrouter.ai/api/v1"
 
@@ -511,6 +511,22 @@ def chat_body(
     return encode_body(fields, extra_body)
 
 
+def responses_body(
+    model: str,
+    input: Union[str, Sequence[Any]],  # noqa: A002 - the API's own name
+    params: Dict[str, Any],
+    extra_body: Optional[Mapping[str, Any]],
+    where: str,
+) -> bytes:
+    check_params(params, where)
+    params.pop("stream", None)
+    if not isinstance(model, str) or not model:
+        raise InvalidRequestError(f"{where}() needs a model name (a str), not {model!r}")
+    fields: Dict[str, Any] = {"model": model, "input": input if isinstance(input, str) else list(input)}
+    fields.update(params)
+    return encode_body(fields, extra_body)
+
+
 # -- the one-call shortcuts ---------------------------------------------------------------
 
 
@@ -545,6 +561,39 @@ def stream_chat(
     )
     try:
         stream = client.stream_chat(model, messages, extra_body=extra_body, **params)
+    except BaseException:
+        client.close()
+        raise
+    stream._owns(client)
+    return stream
+
+
+def stream_responses(
+    model: str,
+    input: Union[str, Sequence[Any]],  # noqa: A002 - the API's own name
+    *,
+    api_key: Optional[str] = None,
+    base_url: str = DEFAULT_BASE_URL,
+    timeout: TimeoutArg = DEFAULT_TIMEOUT,
+    headers: Optional[Mapping[str, Optional[str]]] = None,
+    app_url: Optional[str] = None,
+    app_title: Optional[str] = None,
+    max_retries: int = 2,
+    ssl_context: Optional[ssl.SSLContext] = None,
+    proxy: ProxyArg = FROM_ENVIRONMENT,
+    extra_body: Optional[Mapping[str, Any]] = None,
+    **params: Any,
+) -> ResponseStream:
+    """Start one Responses API stream: :func:`stream_chat`'s twin for
+    ``POST {base_url}/responses`` (see :meth:`Client.stream_responses`)."""
+    from ._sync_client import Client
+
+    client = Client(
+        api_key, base_url=base_url, timeout=timeout, max_retries=max_retries, headers=headers,
+        ssl_context=ssl_context, proxy=proxy, app_url=app_url, app_title=app_title,
+    )
+    try:
+        stream = client.stream_responses(model, input, extra_body=extra_body, **params)
     except BaseException:
         client.close()
         raise

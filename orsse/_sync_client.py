@@ -16,7 +16,7 @@ import warnings
 
 from ._accumulate import Accumulator
 from ._chunks import iter_chunks
-from ._client import DEFAULT_BASE_URL, DEFAULT_TIMEOUT, FROM_ENVIRONMENT, ClientConfig, chat_body
+from ._client import DEFAULT_BASE_URL, DEFAULT_TIMEOUT, FROM_ENVIRONMENT, ClientConfig, chat_body, responses_body
 from ._errors import IncompleteStreamError, OrsseError, ProtocolError
 from ._exchange import (
     Connect,
@@ -42,9 +42,11 @@ if TYPE_CHECKING:
 
     from ._client import ProxyArg, Route, TimeoutArg
     from ._http import Headers
+    from ._response_types import Response, ResponseEvent
+    from ._responses import ResponseAccumulator
     from ._types import ChatCompletion, ChatCompletionChunk
 
-__all__ = ["Client", "ChatStream"]
+__all__ = ["Client", "ChatStream", "ResponseStream"]
 
 #: The most one read asks for: whatever the socket holds, up to this much.
 READ_SIZE = 65536
@@ -448,25 +450,16 @@ class _Counts:
         self.comments += 1
 
 
-class ChatStream:
-    """An open streaming chat completion: iterate it for chunks, close it when done.
-
-    Use it as a context manager; leaving the ``with`` block early (``break``, an
-    exception) closes the connection, which stops the generation upstream. A stream
-    read to its end gives its connection back to the client for the next request.
-    Errors raised while iterating carry ``.partial``, the completion rebuilt so far.
-
-    ``completion`` is the completion as it stands (partial while streaming); ``result()``
-    reads to the end first. ``headers`` are the response headers, ``generation_id`` the
-    ``X-Generation-Id`` header (or the id of the first chunk), ``status`` the HTTP status.
-    """
+class _EventStream:
+    """What every streaming endpoint's stream shares: the body it reads, the accumulator
+    its items go into, how it ended, and closing. A subclass says which accumulator and
+    which items (:meth:`_new_accumulator`, :meth:`_items`)."""
 
     def __init__(self, body: _Body, head: Any, *, model: str, redactor: Any) -> None:
         self.status: int = head.status
         self.headers: Headers = head.headers
         self.url = body.url
         self.model = model
-        self.accumulator = Accumulator()
         #: The error that ended the stream, if one did.
         self.error: Optional[OrsseError] = None
         self._body = body
@@ -475,28 +468,20 @@ class ChatStream:
         self._ended = False
         self._closing = False
         self._owner: Any = None
-        accumulator = self.accumulator
-        self._chunks: Optional[Iterator[ChatCompletionChunk]] = iter_chunks(
-            body.reads(lambda: accumulator.chunk_count, lambda: accumulator.done or accumulator.finished),
-            accumulator=accumulator,
-            on_comment=self._counts.comment,
-        )
+        self.accumulator = self._new_accumulator()
+        self._chunks: Optional[Iterator[Any]] = self._items(body)
+
+    def _new_accumulator(self) -> Any:
+        raise NotImplementedError
+
+    def _items(self, body: _Body) -> Iterator[Any]:
+        raise NotImplementedError
 
     def _owns(self, client: Any) -> None:
         """Close *client* with the stream (the one-call shortcut's own client)."""
         self._owner = client
 
     # -- what it holds -------------------------------------------------------------------
-
-    @property
-    def generation_id(self) -> Optional[str]:
-        """OpenRouter's generation id: the ``X-Generation-Id`` header, else the chunks' id."""
-        return self.headers.get("X-Generation-Id") or self.accumulator.id
-
-    @property
-    def completion(self) -> ChatCompletion:
-        """The completion rebuilt from the chunks received so far."""
-        return self.accumulator.result()
 
     @property
     def closed(self) -> bool:
@@ -513,8 +498,8 @@ class ChatStream:
         """Comment lines (keep-alives such as ``: OPENROUTER PROCESSING``) seen so far."""
         return self._counts.comments
 
-    def result(self) -> ChatCompletion:
-        """Read the rest of the stream and return the whole completion.
+    def result(self) -> Any:
+        """Read the rest of the stream and return the whole result.
 
         Raises the error that ended the stream, if any; and :class:`IncompleteStreamError`
         (with ``.partial``) when the stream was closed before its end.
@@ -529,10 +514,10 @@ class ChatStream:
 
     # -- iteration ------------------------------------------------------------------------
 
-    def __iter__(self) -> Iterator[ChatCompletionChunk]:
+    def __iter__(self) -> Any:
         return self
 
-    def __next__(self) -> ChatCompletionChunk:
+    def __next__(self) -> Any:
         chunks = self._chunks
         if chunks is None:
             raise StopIteration
@@ -589,7 +574,7 @@ class ChatStream:
                 self._owner.close()
                 self._owner = None
 
-    def __enter__(self) -> ChatStream:
+    def __enter__(self) -> Any:
         return self
 
     def __exit__(self, *exc_info: Any) -> None:
@@ -610,9 +595,131 @@ class ChatStream:
     def __repr__(self) -> str:
         state = "closed" if self._body.closed else "open"
         return (
-            f"<ChatStream {self.model!r} from {self.url} status={self.status} "
-            f"generation_id={self.generation_id!r} chunks={self.accumulator.chunk_count} {state}>"
+            f"<{type(self).__name__} {self.model!r} from {self.url} status={self.status} "
+            f"generation_id={self.generation_id!r} {self._progress()} {state}>"
         )
+
+    @property
+    def generation_id(self) -> Optional[str]:
+        raise NotImplementedError
+
+    def _progress(self) -> str:
+        raise NotImplementedError
+
+
+class ChatStream(_EventStream):
+    """An open streaming chat completion: iterate it for chunks, close it when done.
+
+    Use it as a context manager; leaving the ``with`` block early (``break``, an
+    exception) closes the connection, which stops the generation upstream. A stream
+    read to its end gives its connection back to the client for the next request.
+    Errors raised while iterating carry ``.partial``, the completion rebuilt so far.
+
+    ``completion`` is the completion as it stands (partial while streaming); ``result()``
+    reads to the end first. ``headers`` are the response headers, ``generation_id`` the
+    ``X-Generation-Id`` header (or the id of the first chunk), ``status`` the HTTP status.
+    ``accumulator`` is the :class:`Accumulator` every chunk went into.
+    """
+
+    accumulator: Accumulator
+
+    def _new_accumulator(self) -> Accumulator:
+        return Accumulator()
+
+    def _items(self, body: _Body) -> Iterator[ChatCompletionChunk]:
+        accumulator = self.accumulator
+        return iter_chunks(
+            body.reads(lambda: accumulator.chunk_count, lambda: accumulator.done or accumulator.finished),
+            accumulator=accumulator,
+            on_comment=self._counts.comment,
+        )
+
+    def __iter__(self) -> ChatStream:
+        return self
+
+    def __next__(self) -> ChatCompletionChunk:
+        chunk: ChatCompletionChunk = _EventStream.__next__(self)
+        return chunk
+
+    def __enter__(self) -> ChatStream:
+        return self
+
+    @property
+    def generation_id(self) -> Optional[str]:
+        """OpenRouter's generation id: the ``X-Generation-Id`` header, else the chunks' id."""
+        return self.headers.get("X-Generation-Id") or self.accumulator.id
+
+    @property
+    def completion(self) -> ChatCompletion:
+        """The completion rebuilt from the chunks received so far."""
+        return self.accumulator.result()
+
+    def result(self) -> ChatCompletion:
+        """Read the rest of the stream and return the whole completion.
+
+        Raises the error that ended the stream, if any; and :class:`IncompleteStreamError`
+        (with ``.partial``) when the stream was closed before its end.
+        """
+        completion: ChatCompletion = _EventStream.result(self)
+        return completion
+
+    def _progress(self) -> str:
+        return f"chunks={self.accumulator.chunk_count}"
+
+
+class ResponseStream(_EventStream):
+    """An open Responses API stream (``POST /responses``): iterate it for typed events.
+
+    The same life as :class:`ChatStream` (``with``, ``close()``, reuse, ``.partial`` on
+    errors); ``response`` is the :class:`Response` rebuilt so far, ``result()`` reads to
+    the end and returns the final one; ``accumulator`` is its :class:`ResponseAccumulator`.
+    """
+
+    accumulator: ResponseAccumulator
+
+    def _new_accumulator(self) -> ResponseAccumulator:
+        from ._responses import ResponseAccumulator
+
+        return ResponseAccumulator()
+
+    def _items(self, body: _Body) -> Iterator[ResponseEvent]:
+        from ._responses import iter_response_events
+
+        accumulator = self.accumulator
+        return iter_response_events(
+            body.reads(lambda: accumulator.event_count, lambda: accumulator.final is not None),
+            accumulator=accumulator,
+            on_comment=self._counts.comment,
+        )
+
+    def __iter__(self) -> ResponseStream:
+        return self
+
+    def __next__(self) -> ResponseEvent:
+        event: ResponseEvent = _EventStream.__next__(self)
+        return event
+
+    def __enter__(self) -> ResponseStream:
+        return self
+
+    @property
+    def generation_id(self) -> Optional[str]:
+        """OpenRouter's ``X-Generation-Id`` header, else the response's id."""
+        return self.headers.get("X-Generation-Id") or self.accumulator.result().id
+
+    @property
+    def response(self) -> Response:
+        """The response rebuilt from the events received so far."""
+        return self.accumulator.result()
+
+    def result(self) -> Response:
+        """Read the rest of the stream and return the final response (see
+        :meth:`ChatStream.result`)."""
+        response: Response = _EventStream.result(self)
+        return response
+
+    def _progress(self) -> str:
+        return f"events={self.accumulator.event_count}"
 
 
 # -- the client -------------------------------------------------------------------------------
@@ -688,6 +795,26 @@ class Client:
         body = chat_body(model, messages, params, extra_body, "stream_chat")
         connection, opened, clock = self._open("chat/completions", body)
         return ChatStream(
+            _Body(connection, opened, clock, self._pool), opened.head, model=model, redactor=self._config.redactor
+        )
+
+    def stream_responses(
+        self,
+        model: str,
+        input: Union[str, Sequence[Any]],  # noqa: A002 - the API's own name
+        *,
+        extra_body: Optional[Mapping[str, Any]] = None,
+        **params: Any,
+    ) -> ResponseStream:
+        """Start a Responses API stream and return the open :class:`ResponseStream`.
+
+        ``POST {base_url}/responses`` with ``{"model", "input", **params, "stream": true}``;
+        *input* is a string or a list of input items. Checks *params* and raises as
+        :meth:`stream_chat` does.
+        """
+        body = responses_body(model, input, params, extra_body, "stream_responses")
+        connection, opened, clock = self._open("responses", body)
+        return ResponseStream(
             _Body(connection, opened, clock, self._pool), opened.head, model=model, redactor=self._config.redactor
         )
 

@@ -118,6 +118,10 @@ class AsyncClient:
         pending = self.client.stream_chat(*args, **kwargs)  # argument errors raise here
         return AsyncStream(self._loop, self._loop.run(pending))
 
+    def stream_responses(self, *args: Any, **kwargs: Any) -> AsyncStream:
+        pending = self.client.stream_responses(*args, **kwargs)
+        return AsyncStream(self._loop, self._loop.run(pending))
+
     def close(self) -> None:
         self._loop.run(self.client.aclose())
 
