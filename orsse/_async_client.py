@@ -79,6 +79,11 @@ _sleep = asyncio.sleep
 class _Protocol(asyncio.Protocol):
     """One connection: what arrived, kept until the single reader asks for it."""
 
+    __slots__ = (
+        "loop", "transport", "_data", "_size", "_eof", "_error", "_paused", "_waiter",
+        "_wait_deadline", "_timer", "_timer_when",
+    )
+
     def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
         self.loop = loop
         self.transport: Any = None

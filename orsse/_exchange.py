@@ -46,7 +46,7 @@ if TYPE_CHECKING:
     import ssl
     from typing import Any, Dict, Generator, Optional, Tuple
 
-    from ._client import ClientConfig, Route
+    from ._client import ClientConfig, Proxy, Route
     from ._http import Headers, ResponseHead
     from ._redact import Redactor
 
@@ -275,6 +275,11 @@ def _attempt(
         if head is not None:
             break
     content_type = head.headers.get("content-type")
+    proxy = route.proxy
+    if head.status == 407 and proxy is not None and not route.tunnel:
+        # A forwarding proxy answers for itself: its 407 is about the proxy, not the server.
+        yield Discard()
+        raise _proxy_auth_error(proxy, route, config.redactor.text(head.reason))
     if 200 <= head.status < 300 and _media_type(content_type) == accept:
         if parser.content_encoding is not None:
             raise ProtocolError(
@@ -388,15 +393,21 @@ def _tunnel(config: ClientConfig, route: Route, deadline: Optional[float]) -> Ge
     if not 200 <= head.status < 300:
         reason = config.redactor.text(head.reason)
         if head.status == 407:
-            message = (
-                f"the proxy {proxy.display} wants credentials (HTTP 407 {reason}): "
-                + ("the ones in its URL were refused" if proxy.authorization else "put them in its URL, http://user:password@host:port")
-            )
-        else:
-            message = f"the proxy {proxy.display} refused the tunnel to {url}: HTTP {head.status} {reason}"
+            raise _proxy_auth_error(proxy, route, reason)
+        message = f"the proxy {proxy.display} refused the tunnel to {url}: HTTP {head.status} {reason}"
         error = ProxyError(message, url, proxy=proxy.display, status=head.status)
         error._retryable = head.status in (502, 503, 504)  # type: ignore[attr-defined]
         raise error
+
+
+def _proxy_auth_error(proxy: Proxy, route: Route, reason: str) -> ProxyError:
+    message = (
+        f"the proxy {proxy.display} wants credentials (HTTP 407 {reason}) for {route.url}: "
+        + ("the ones in its URL were refused" if proxy.authorization else "put them in its URL, http://user:password@host:port")
+    )
+    error = ProxyError(message, route.url, proxy=proxy.display, status=407)
+    error._retryable = False  # type: ignore[attr-defined]
+    return error
 
 
 def _error_body(parser: ResponseParser, config: ClientConfig, deadline: Optional[float]) -> Generator[Any, Any, bytes]:

@@ -79,6 +79,13 @@ class Redactor:
         output, is left as it came)."""
         if self._pattern is None:
             return error
+        if error.__suppress_context__:
+            # A suppressed context (the JSON error behind a ChunkDecodeError, say) still
+            # holds the text it failed on: drop it rather than mask a foreign exception.
+            error.__context__ = None
+        cause = error.__cause__
+        if cause is not None and cause is not error and hasattr(cause, "partial"):
+            self.error(cause)  # type: ignore[arg-type]
         error.args = tuple(self.value(arg) for arg in error.args)
         for name, attribute in list(vars(error).items()):
             if name == "partial":

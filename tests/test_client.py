@@ -542,6 +542,7 @@ def test_the_key_never_shows_in_a_chunk_decode_error(api: Any, server: Server) -
         s.result()
     for text in (str(info.value), repr(info.value.args), info.value.payload, repr(s.error)):
         assert KEY not in text and _escaped(KEY) not in text
+    assert info.value.__context__ is None  # the JSON error behind it held the whole payload
 
 
 def test_the_key_never_shows_in_proxy_errors(api: Any) -> None:
@@ -1060,17 +1061,18 @@ def test_a_forwarding_https_proxy(api: Any, server: Server) -> None:
     assert proxy.raw[0][:1] == b"\x16" and proxy.requests[0].line.startswith("POST http://")
 
 
-def test_a_407_names_the_proxy_and_is_not_retried(api: Any, server: Server, sleeps: List[float]) -> None:
+@pytest.mark.parametrize("scheme", ["https", "http"], ids=["tunnel", "forward"])
+def test_a_407_names_the_proxy_and_is_not_retried(api: Any, server: Server, sleeps: List[float], scheme: str) -> None:
     proxy = Proxy(credentials="me:right").start()
     try:
-        tls_url = f"https://127.0.0.1:{server.port}/v1"  # tunnelled: never reached
+        url = f"{scheme}://127.0.0.1:{server.port}/v1"  # never reached
         with pytest.raises(orsse.ProxyError) as info:
-            stream(api, None, base_url=tls_url, proxy=proxy.url("me:wrong"), max_retries=3)
+            stream(api, None, base_url=url, proxy=proxy.url("me:wrong"), max_retries=3)
     finally:
         proxy.stop()
     assert info.value.status == 407 and "407" in str(info.value)
     assert f"127.0.0.1:{proxy.port}" in str(info.value) and "wrong" not in str(info.value)
-    assert len(proxy.requests) == 1 and sleeps == []
+    assert len(proxy.requests) == 1 and sleeps == [] and server.requests == []
 
 
 def test_a_proxy_that_refuses_the_tunnel(api: Any) -> None:
