@@ -611,8 +611,9 @@ class AsyncChatStream(_AsyncEventStream):
     def __aiter__(self) -> AsyncChatStream:
         return self
 
-    def __anext__(self) -> Awaitable[ChatCompletionChunk]:
-        return _AsyncEventStream.__anext__(self)
+    if TYPE_CHECKING:  # the base's __anext__, typed: no extra call per item at run time
+
+        def __anext__(self) -> Awaitable[ChatCompletionChunk]: ...
 
     async def __aenter__(self) -> AsyncChatStream:
         return self
@@ -660,8 +661,9 @@ class AsyncResponseStream(_AsyncEventStream):
     def __aiter__(self) -> AsyncResponseStream:
         return self
 
-    def __anext__(self) -> Awaitable[ResponseEvent]:
-        return _AsyncEventStream.__anext__(self)
+    if TYPE_CHECKING:  # the base's __anext__, typed: no extra call per item at run time
+
+        def __anext__(self) -> Awaitable[ResponseEvent]: ...
 
     async def __aenter__(self) -> AsyncResponseStream:
         return self

@@ -125,7 +125,14 @@ class _Connection:
             return False
         if isinstance(sock, _TLSInTLS):
             sock = sock.outer
+        pending = getattr(sock, "pending", None)
+        if pending is not None and pending():
+            return False  # TLS bytes already decrypted and unread
         try:
+            if hasattr(select, "poll"):  # any descriptor number, unlike select()
+                poller = select.poll()
+                poller.register(sock, select.POLLIN)
+                return not poller.poll(0)
             readable, _, _ = select.select([sock], [], [], 0)
         except (OSError, ValueError):
             return False
@@ -637,9 +644,9 @@ class ChatStream(_EventStream):
     def __iter__(self) -> ChatStream:
         return self
 
-    def __next__(self) -> ChatCompletionChunk:
-        chunk: ChatCompletionChunk = _EventStream.__next__(self)
-        return chunk
+    if TYPE_CHECKING:  # the base's __next__, typed: no extra call per item at run time
+
+        def __next__(self) -> ChatCompletionChunk: ...
 
     def __enter__(self) -> ChatStream:
         return self
@@ -695,9 +702,9 @@ class ResponseStream(_EventStream):
     def __iter__(self) -> ResponseStream:
         return self
 
-    def __next__(self) -> ResponseEvent:
-        event: ResponseEvent = _EventStream.__next__(self)
-        return event
+    if TYPE_CHECKING:  # the base's __next__, typed: no extra call per item at run time
+
+        def __next__(self) -> ResponseEvent: ...
 
     def __enter__(self) -> ResponseStream:
         return self
