@@ -13,9 +13,10 @@ client process reads all N at once and the run reports, per client:
 - ``RSS KB/stream``: the client's peak resident memory above its idle baseline, divided
   by N (kernel socket buffers are not in it; allocator slack and transient read buffers
   are);
-- ``heap KB/stream``: the Python memory (``tracemalloc``) held while all N streams are
-  open, divided by N, measured in a second run (tracemalloc slows the process down, so
-  that run's times are not reported).
+- ``heap KB/stream``: the Python memory (``tracemalloc``) that N open streams hold, each
+  past its first chunk, divided by N: a second run, whose server sends every stream its
+  first event and then holds it open (tracemalloc slows a process down, so that run is
+  not timed).
 
 Clients: ``bare`` is a plain asyncio loop (``open_connection``, the request written by
 hand, ``reader.read()`` into ``orsse.aiter_chunks``), the floor; ``orsse`` is
@@ -34,6 +35,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+from array import array
 import json
 import os
 import resource
@@ -52,6 +54,8 @@ import orsse  # noqa: E402
 EVENTS = 200
 INTERVAL = 0.020
 SERVER_PROCESSES = int(os.environ.get("BENCH_SERVERS", "1"))
+#: Set for the memory run: each stream gets its first event, then nothing more.
+HOLD = os.environ.get("BENCH_HOLD") == "1"
 
 
 # -- the server (a separate process) ---------------------------------------------------------
@@ -74,6 +78,7 @@ def _event(index: int, total: int, sent: float) -> bytes:
 
 async def _serve(port_file: str, events: int, interval: float, framing: str) -> None:
     streams: List[Any] = []  # [transport, next event index]
+    held: List[Any] = []
 
     class Stream(asyncio.Protocol):
         def connection_made(self, transport: Any) -> None:
@@ -128,7 +133,11 @@ async def _serve(port_file: str, events: int, interval: float, framing: str) -> 
             if data is None:
                 data = encoded[index] = _event(index, events, sent)
             stream[1] = index + 1
-            if stream[1] == events:
+            if HOLD:
+                transport.write(frame(data))  # the first event only, then the stream stays open
+                streams.remove(stream)
+                held.append(transport)
+            elif stream[1] == events:
                 data += b"data: [DONE]\n\n"
                 transport.write(frame(data) + (b"0\r\n\r\n" if framing == "chunked" else b""))
                 if framing == "close":
@@ -144,10 +153,45 @@ def run_server(port_file: str, events: int, interval: float, framing: str) -> No
 
 # -- the clients -------------------------------------------------------------------------------
 
+class Lags:
+    """Each chunk's delay, in a buffer allocated before the measurement starts (a list of
+    floats would grow by 32 bytes per event and count as the client's memory)."""
+
+    def __init__(self, size: int) -> None:
+        self.values = array("d", bytes(8 * size))
+        self.count = 0
+
+    def append(self, value: float) -> None:
+        self.values[self.count] = value
+        self.count += 1
+
+    def __len__(self) -> int:
+        return self.count
+
+    def sorted(self) -> List[float]:
+        return sorted(self.values[: self.count])
+
+
 REQUEST = json.dumps({"model": "bench/model", "messages": [{"role": "user", "content": "Hi"}], "stream": True}).encode()
 
 
-async def _bare(port: int, lags: List[float]) -> int:
+class Gate:
+    """For the memory run: every stream stops after its first chunk until all N have one."""
+
+    def __init__(self, n: int) -> None:
+        self.n = n
+        self.seen = 0
+        self.all_open = asyncio.Event()
+        self.release = asyncio.Event()
+
+    async def first(self) -> None:
+        self.seen += 1
+        if self.seen == self.n:
+            self.all_open.set()
+        await self.release.wait()
+
+
+async def _bare(port: int, lags: Lags, gate: Optional[Gate] = None) -> int:
     reader, writer = await asyncio.open_connection("127.0.0.1", port)
     writer.write(
         b"POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
@@ -166,26 +210,36 @@ async def _bare(port: int, lags: List[float]) -> int:
     async for chunk in orsse.aiter_chunks(reads()):
         lags.append(time.time() - chunk.extra["t"] if "t" in chunk.extra else 0.0)
         count += 1
+        if gate is not None:
+            await gate.first()
+            break
     writer.close()
     return count
 
 
-async def _orsse(client: Any, lags: List[float]) -> int:
+async def _orsse(client: Any, lags: Lags, gate: Optional[Gate] = None) -> int:
     count = 0
     async with client.stream_chat("bench/model", "Hi") as stream:
         async for chunk in stream:
             lags.append(time.time() - chunk.extra["t"])
             count += 1
+            if gate is not None:
+                await gate.first()
+                break
     return count
 
 
-async def _openai(client: Any, lags: List[float]) -> int:
+async def _openai(client: Any, lags: Lags, gate: Optional[Gate] = None) -> int:
     count = 0
     stream = await client.chat.completions.create(model="bench/model", messages=[{"role": "user", "content": "Hi"}], stream=True)
     async for chunk in stream:
         extra = getattr(chunk, "model_extra", None) or {}
         lags.append(time.time() - extra.get("t", time.time()))
         count += 1
+        if gate is not None:
+            await gate.first()
+            break
+    await stream.close()
     return count
 
 
@@ -200,7 +254,7 @@ def _cpu() -> float:
 
 
 async def _measure(kind: str, port: int, n: int, memory: bool = False) -> Dict[str, Any]:
-    lags: List[float] = []
+    lags = Lags(n * EVENTS)
     client: Any = None
     if kind == "orsse":
         client = orsse.AsyncClient(
@@ -211,22 +265,16 @@ async def _measure(kind: str, port: int, n: int, memory: bool = False) -> Dict[s
 
         # Its default pool allows 1,000 connections: enough for the largest run here.
         client = openai.AsyncOpenAI(api_key="none", base_url=f"http://127.0.0.1:{port}/v1", max_retries=0, timeout=30)
-    import tracemalloc
-
     if memory:
-        tracemalloc.start()
+        return await _heap(kind, port, n, client, lags)
     baseline = _rss_kb()
     peak = [baseline]
-    traced = [0]
     done = asyncio.Event()
 
     async def sample() -> None:
-        # Python memory held while every stream is open: sampled until the first stream ends.
         while not done.is_set():
             peak[0] = max(peak[0], _rss_kb())
-            if memory and len(lags) < n * (EVENTS - 5):
-                traced[0] = max(traced[0], tracemalloc.get_traced_memory()[0])
-            await asyncio.sleep(0.1)
+            await asyncio.sleep(0.05)
 
     sampler = asyncio.ensure_future(sample())
     cpu = _cpu()
@@ -248,19 +296,38 @@ async def _measure(kind: str, port: int, n: int, memory: bool = False) -> Dict[s
         await client.close()
     if any(count != EVENTS for count in counts):
         raise SystemExit(f"{kind}: a stream gave {min(counts)}..{max(counts)} chunks, not {EVENTS}")
-    if memory:
-        tracemalloc.stop()
-    lags.sort()
+    delays = lags.sorted()
     return {
-        "traced_kb_per_stream": traced[0] / 1024 / n,
         "client": kind,
         "streams": n,
         "wall": wall,
-        "lag_p50_ms": 1000 * lags[len(lags) // 2],
-        "lag_p99_ms": 1000 * lags[int(len(lags) * 0.99)],
+        "lag_p50_ms": 1000 * delays[len(delays) // 2],
+        "lag_p99_ms": 1000 * delays[int(len(delays) * 0.99)],
         "cpu": cpu,
         "kb_per_stream": (peak[0] - baseline) / n,
     }
+
+
+async def _heap(kind: str, port: int, n: int, client: Any, lags: Lags) -> Dict[str, Any]:
+    """The Python memory (tracemalloc) that N open streams hold, each past its first chunk."""
+    import tracemalloc
+
+    gate = Gate(n)
+    tracemalloc.start()
+    before = tracemalloc.get_traced_memory()[0]
+    run = {"bare": _bare, "orsse": _orsse, "openai": _openai}[kind]
+    jobs = asyncio.ensure_future(asyncio.gather(*[run(client, lags, gate) if kind != "bare" else _bare(port, lags, gate) for _ in range(n)]))
+    await asyncio.wait_for(gate.all_open.wait(), 240)
+    await asyncio.sleep(0.5)
+    held = tracemalloc.get_traced_memory()[0] - before
+    gate.release.set()
+    await jobs
+    tracemalloc.stop()
+    if kind == "orsse":
+        await client.aclose()
+    elif kind == "openai":
+        await client.close()
+    return {"traced_kb_per_stream": held / 1024 / n}
 
 
 def measure(kind: str, n: int, framing: str, memory: bool = False) -> Dict[str, Any]:
@@ -274,7 +341,7 @@ def measure(kind: str, n: int, framing: str, memory: bool = False) -> Dict[str, 
     servers = [
         subprocess.Popen(
             [sys.executable, __file__, "--serve", f"{port_file}.{i}", "--framing", framing],
-            stdout=subprocess.DEVNULL, env=dict(os.environ, BENCH_PORT=str(port)),
+            stdout=subprocess.DEVNULL, env=dict(os.environ, BENCH_PORT=str(port), BENCH_HOLD="1" if memory else "0"),
         )
         for i in range(SERVER_PROCESSES)
     ]

@@ -135,13 +135,30 @@ class _Protocol(asyncio.Protocol):
 
     async def receive(self, timeout: Optional[float]) -> bytes:
         """What arrived since the last call, waiting up to *timeout* for something."""
-        if not self._data:
+        data = self._data
+        if not data:
             if self._eof:
                 return self._at_end()
-            await self._wait(timeout)
-            if not self._data:
+            # The wait, inline: this runs once per network read of every stream.
+            loop = self.loop
+            waiter = loop.create_future()
+            self._waiter = waiter
+            if timeout is not None:
+                deadline = loop.time() + timeout
+                self._wait_deadline = deadline
+                timer = self._timer
+                if timer is None or self._timer_when > deadline:
+                    if timer is not None:
+                        timer.cancel()
+                    self._timer = loop.call_at(deadline, self._on_timer)
+                    self._timer_when = deadline
+            try:
+                await waiter
+            finally:
+                self._waiter = None
+                self._wait_deadline = None
+            if not data:
                 return self._at_end()
-        data = self._data
         chunk = data[0] if len(data) == 1 else b"".join(data)
         data.clear()
         self._size = 0
@@ -157,25 +174,6 @@ class _Protocol(asyncio.Protocol):
                 raise error
             raise ConnectionError(_why(error))
         return b""
-
-    async def _wait(self, timeout: Optional[float]) -> None:
-        loop = self.loop
-        waiter = loop.create_future()
-        self._waiter = waiter
-        if timeout is not None:
-            deadline = loop.time() + timeout
-            self._wait_deadline = deadline
-            timer = self._timer
-            if timer is None or self._timer_when > deadline:
-                if timer is not None:
-                    timer.cancel()
-                self._timer = loop.call_at(deadline, self._on_timer)
-                self._timer_when = deadline
-        try:
-            await waiter
-        finally:
-            self._waiter = None
-            self._wait_deadline = None
 
     def _on_timer(self) -> None:
         # The read timeout. A wait that ended early left this timer in place: when it

@@ -9,6 +9,7 @@ shortcuts :func:`stream_chat` and :func:`stream_responses`. No sockets here: the
 from __future__ import annotations
 
 import json
+import math
 import os
 import sys
 from urllib.parse import unquote, urlsplit
@@ -317,8 +318,8 @@ class ClientConfig:
         if isinstance(max_retries, bool) or not isinstance(max_retries, int) or max_retries < 0:
             raise ValueError(f"max_retries must be 0 or more, not {max_retries!r}")
         self.max_retries = max_retries
-        if ssl_context is not None and type(ssl_context).__name__ != "SSLContext" and not hasattr(ssl_context, "wrap_socket"):
-            raise TypeError("ssl_context must be an ssl.SSLContext")
+        if ssl_context is not None and not (hasattr(ssl_context, "wrap_socket") and hasattr(ssl_context, "wrap_bio")):
+            raise TypeError(f"ssl_context must be an ssl.SSLContext, not {type(ssl_context).__name__}")
         self.ssl_context = ssl_context
         self._default_context: Optional[ssl.SSLContext] = None
         if proxy is FROM_ENVIRONMENT:
@@ -486,9 +487,9 @@ def _bad_field(value: Any, path: str, depth: int = 0) -> Optional[str]:
             if found:
                 return found
         return None
-    if isinstance(value, float) and value != value or value in (float("inf"), float("-inf")):
-        return path
-    if value is None or isinstance(value, (str, int, float, bool)):
+    if isinstance(value, float):
+        return None if math.isfinite(value) else path  # allow_nan=False: NaN and infinities
+    if value is None or isinstance(value, (str, int, bool)):
         return None
     return path
 

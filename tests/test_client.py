@@ -641,10 +641,6 @@ def _head_and_cut(*steps: Any) -> Reply:
     return Reply(body=[*split_events(LONG)[:3], *steps])
 
 
-def _first_two() -> orsse.ChatCompletion:
-    return orsse.Accumulator().add_all if False else _collect_first_two()  # type: ignore[attr-defined]
-
-
 def _collect_first_two() -> orsse.ChatCompletion:
     accumulator = orsse.Accumulator()
     for piece in split_events(LONG)[:3]:
@@ -867,8 +863,6 @@ def test_a_kept_alive_connection_the_server_closed_is_replaced(api: Any, server:
     with c.stream_chat("m", "Hi") as s:
         s.result()
     server.stop()  # closes the server's end of the idle connection
-    restarted = Server()
-    restarted.httpd.server_close()
     srv2 = _restart_on(server.port)
     try:
         srv2.add(sse_reply(SIMPLE.read_bytes()))
@@ -1238,3 +1232,24 @@ def test_errors_are_always_orsse_errors(api: Any, server: Server) -> None:
             with pytest.raises(orsse.OrsseError) as info:
                 s.result()
         assert not isinstance(info.value, ConnectionError)
+
+
+def test_the_total_deadline_stops_retries(api: Any, server: Server, sleeps: List[float]) -> None:
+    """A retry whose wait would end past the deadline is not made: the error comes at once."""
+    server.add(json_reply(503, {"error": {"code": 503, "message": "busy"}}, headers={"Retry-After": "5"}))
+    with pytest.raises(orsse.APIStatusError, match="busy"):
+        stream(api, server, max_retries=3, timeout=orsse.Timeout(connect=1, read=1, total=2))
+    assert len(server.requests) == 1 and sleeps == []
+
+
+def test_bad_client_options(api: Any) -> None:
+    with pytest.raises(ValueError, match="http:// or https://"):
+        api.client(api_key=KEY, base_url="ftp://example.org")
+    with pytest.raises(ValueError, match="credentials"):
+        api.client(api_key=KEY, base_url="https://user:pw@example.org")
+    with pytest.raises(ValueError, match="max_retries"):
+        api.client(api_key=KEY, base_url="https://example.org", max_retries=-1)
+    with pytest.raises(TypeError, match="ssl_context"):
+        api.client(api_key=KEY, base_url="https://example.org", ssl_context="not a context")
+    with pytest.raises(ValueError, match="header"):
+        api.client(api_key=KEY, base_url="https://example.org", headers={"X-A": "1\r\nX-B: 2"})
