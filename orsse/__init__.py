@@ -5,6 +5,8 @@ or just the data with :func:`iter_data`, or dicts with :func:`iter_json`) -> typ
 :class:`Accumulator` -> the rebuilt completion; and a urllib client on top. The Responses
 API stream has the same: :func:`iter_response_events` (typed events) ->
 :class:`ResponseAccumulator` -> :class:`Response` (:func:`collect_response`).
+:class:`Accumulator` -> the rebuilt completion; and HTTP clients on top
+(:class:`Client`, :class:`AsyncClient`, :func:`stream_chat`), standard library only.
 """
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
@@ -18,16 +20,20 @@ from ._errors import (
     ConnectTimeout,
     IncompleteStreamError,
     InputTypeError,
+    InvalidRequestError,
     MissingAPIKeyError,
     NotChatStreamError,
     NotEventStreamError,
     OrsseError,
+    ProtocolError,
+    ProxyError,
     ReadTimeout,
     ResponseLimitError,
     SSEError,
     SSELimitError,
     StreamError,
     ToolArgumentsError,
+    TotalTimeout,
 )
 from ._sse import ServerSentEvent, SSEDecoder, aiter_data, aiter_events, iter_data, iter_events
 
@@ -38,8 +44,15 @@ if TYPE_CHECKING:
     from ._chunks import collect as collect
     from ._chunks import iter_chunks as iter_chunks
     from ._chunks import parse_chunk as parse_chunk
-    from ._client import ChatStream as ChatStream
+    from ._async_client import AsyncChatStream as AsyncChatStream
+    from ._async_client import AsyncClient as AsyncClient
+    from ._async_client import AsyncResponseStream as AsyncResponseStream
+    from ._client import Timeout as Timeout
     from ._client import stream_chat as stream_chat
+    from ._client import stream_responses as stream_responses
+    from ._sync_client import ChatStream as ChatStream
+    from ._sync_client import Client as Client
+    from ._sync_client import ResponseStream as ResponseStream
     from ._responses import ResponseAccumulator as ResponseAccumulator
     from ._responses import acollect_response as acollect_response
     from ._responses import aiter_response_events as aiter_response_events
@@ -119,7 +132,7 @@ from ._version import __version__
 # Only the errors and the SSE decoder load with the package. The chunk layer (two dozen
 # dataclasses, whose creation is most of orsse's import time) loads on first use, and
 # the client with it, so that ``import orsse`` stays light and loads no network code
-# (http.client, socket, ssl).
+# (socket, ssl, asyncio).
 _LAZY = {
     "Accumulator": "_accumulate",
     "acollect": "_chunks",
@@ -144,7 +157,6 @@ _LAZY = {
     "CompletionUpdate": "_updates",
     "iter_updates": "_updates",
     "aiter_updates": "_updates",
-    "ChatStream": "_client",
     "stream_chat": "_client",
     "Annotation": "_wire",
     "ChatCompletion": "_completion",
@@ -169,6 +181,14 @@ _LAZY = {
     "TopLogprob": "_wire",
     "UrlCitation": "_wire",
     "Usage": "_wire",
+    "AsyncChatStream": "_async_client",
+    "AsyncClient": "_async_client",
+    "AsyncResponseStream": "_async_client",
+    "ChatStream": "_sync_client",
+    "Client": "_sync_client",
+    "Timeout": "_client",
+    "stream_responses": "_client",
+    "ResponseStream": "_sync_client",
     "ResponseAccumulator": "_responses",
     "iter_response_events": "_responses",
     "aiter_response_events": "_responses",
@@ -218,6 +238,9 @@ __all__ = [
     "APITimeoutError",
     "Accumulator",
     "Annotation",
+    "AsyncChatStream",
+    "AsyncClient",
+    "AsyncResponseStream",
     "AnnotationAddedEvent",
     "ChatCompletion",
     "ChatCompletionChunk",
@@ -228,6 +251,7 @@ __all__ = [
     "ChunkChoice",
     "ChunkDecodeError",
     "CompletionLimitError",
+    "Client",
     "CompletionTokensDetails",
     "CompletionUpdate",
     "ConnectTimeout",
@@ -244,6 +268,7 @@ __all__ = [
     "IncompleteStreamError",
     "KeepAlive",
     "InputTypeError",
+    "InvalidRequestError",
     "Message",
     "MessageItem",
     "MissingAPIKeyError",
@@ -255,6 +280,8 @@ __all__ = [
     "PartialJSONError",
     "PartialJSONParser",
     "PromptTokensDetails",
+    "ProtocolError",
+    "ProxyError",
     "ReadTimeout",
     "ReasoningDetail",
     "ReasoningItem",
@@ -265,12 +292,14 @@ __all__ = [
     "ResponseEvent",
     "ResponseLimitError",
     "ResponseStatusEvent",
+    "ResponseStream",
     "ResponseUsage",
     "SSEDecoder",
     "SSEError",
     "SSELimitError",
     "ServerSentEvent",
     "StreamError",
+    "Timeout",
     "TextDeltaEvent",
     "TextDoneEvent",
     "TextDelta",
@@ -283,6 +312,7 @@ __all__ = [
     "ToolCallDone",
     "ToolCallStart",
     "TopLogprob",
+    "TotalTimeout",
     "UnknownResponseEvent",
     "Update",
     "UrlCitation",
@@ -309,6 +339,7 @@ __all__ = [
     "parse_response_event",
     "stream_chat",
     "tool_result",
+    "stream_responses",
     "__version__",
 ]
 

@@ -1,305 +1,534 @@
-"""The network client: one streaming chat completion over the standard library's ``http.client``.
+"""What both clients share before any byte moves: options, the key, proxies, the request.
 
-This is the only module that touches the network, and ``orsse`` imports it on first use
-(``orsse.stream_chat``), so ``import orsse`` never loads ``http.client``, ``socket`` or
-``ssl``. The bytes go straight from ``read1`` (what the socket has, never waiting to fill
-a buffer) into :func:`orsse.iter_chunks`, so each event reaches the caller as soon as it
-arrives.
+:class:`Timeout`, the checked client options (:class:`ClientConfig`), where a request
+goes (:class:`Route`: the server, a proxy, TLS), the JSON body, and the one-call
+shortcuts :func:`stream_chat` and :func:`stream_responses`. No sockets here: the sync
+(``_sync_client``) and asyncio (``_async_client``) drivers load those on first use.
 """
 
 from __future__ import annotations
 
-import http.client
 import json
-import logging
 import math
 import os
-import random
-import socket
 import sys
-import time
-from datetime import timezone
-from email.utils import parsedate_to_datetime
-TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
+from ._errors import InvalidRequestError, MissingAPIKeyError
+from ._redact import Redactor
 from ._version import __version__
-from ._accumulate import Accumulator
-from ._chunks import iter_chunks
-from ._errors import (
-    APIConnectionError,
-    APIStatusError,
-    ConnectTimeout,
-    IncompleteStreamError,
-    MissingAPIKeyError,
-    NotEventStreamError,
-    OrsseError,
-    ReadTimeout,
-)
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
 
 if TYPE_CHECKING:
-    from typing import Any, Dict, Iterator, List, Mapping, Optional, Sequence, Tuple, Union
+    import ssl
+    from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, Union
 
-    from ._completion import ChatCompletion
-    from ._wire import ChatCompletionChunk
+    from ._sync_client import ChatStream, ResponseStream
 
-    TimeoutArg = Union[None, float, Tuple[Optional[float], Optional[float]]]
+    TimeoutArg = Union[None, float, "Timeout", Tuple[Optional[float], Optional[float]]]
+    ProxyArg = Union[None, str, "_FromEnvironment"]
 
-__all__ = ["ChatStream", "stream_chat"]
+__all__ = ["Timeout", "stream_chat", "stream_responses", "DEFAULT_BASE_URL"]
 
 DEFAULT_BASE_URL = "https://openrouter.ai/api/v1"
-#: (connect, read) in seconds. The read timeout is the longest wait for the response
-#: and between two reads of the stream; OpenRouter sends keep-alive comments while a
-#: model thinks, so a silent connection for this long is a dead one.
-DEFAULT_TIMEOUT = (10.0, 120.0)
-#: The most ``read1`` asks for at once: whatever the socket holds, up to this much.
-READ_SIZE = 65536
-#: How much of an error body is read and kept.
-MAX_ERROR_BODY = 65536
-#: Statuses retried (before the stream starts, when ``max_retries`` allows).
-RETRY_STATUSES = frozenset((408, 429, 502, 503))
-BACKOFF_BASE = 0.5
-BACKOFF_MAX = 8.0
-#: A ``Retry-After`` longer than this is not waited for: the error is raised at once.
-MAX_RETRY_AFTER = 60.0
 
-USER_AGENT = "orsse/{} ({} {}.{}.{})".format(
-    __version__, sys.implementation.name, *sys.version_info[:3]
+USER_AGENT = "orsse/{} ({} {}.{}.{})".format(__version__, sys.implementation.name, *sys.version_info[:3])
+
+#: The names of ``Client`` options and of other libraries' transport switches: given to
+#: ``stream_chat`` as request fields they would silently go into the JSON body.
+TRANSPORT_OPTIONS = frozenset(
+    (
+        "api_key", "base_url", "timeout", "max_retries", "headers", "extra_headers", "ssl_context",
+        "verify", "cert", "proxy", "proxies", "app_url", "app_title", "http2", "trust_env",
+        "follow_redirects", "transport", "client", "http_client", "default_headers",
+    )
 )
 
-#: Replaced by the tests, so that a retry costs no real time.
-_sleep = time.sleep
-_random = random.random
 
-log = logging.getLogger("orsse")
+class Timeout:
+    """How long a call may wait, in seconds (``None``: no limit).
 
-
-# -- the stream -------------------------------------------------------------------------
-
-
-class ChatStream:
-    """An open streaming chat completion: iterate it for chunks, close it when done.
-
-    Use it as a context manager; leaving the ``with`` block early (``break``, an
-    exception) closes the connection, which stops the generation upstream. Errors
-    raised while iterating carry ``.partial``, the completion rebuilt so far.
-
-    ``completion`` is the completion as it stands (partial while streaming); ``result()``
-    reads to the end first. ``headers`` are the response headers, ``generation_id`` the
-    ``X-Generation-Id`` header (or the id of the first chunk), ``status`` the HTTP status.
+    ``connect``: to open the connection (TCP, proxy, TLS). ``read``: the longest silence,
+    waiting for the response and between two reads of the stream. ``total``: a deadline
+    for the whole call, retries and the stream included. ``event``: the longest wait for
+    an event while the server sends nothing but keep-alive comments (which otherwise
+    keep a stream alive for ever).
     """
+
+    __slots__ = ("connect", "read", "total", "event")
 
     def __init__(
         self,
-        connection: http.client.HTTPConnection,
-        sock: Optional[socket.socket],
-        response: http.client.HTTPResponse,
-        *,
-        url: str,
-        model: str,
-        read_timeout: Optional[float],
+        connect: Optional[float] = 10.0,
+        read: Optional[float] = 120.0,
+        total: Optional[float] = None,
+        event: Optional[float] = None,
     ) -> None:
-        self.status: int = response.status
-        self.headers = response.headers
-        self.url = url
-        self.model = model
-        self.accumulator = Accumulator()
-        #: Bytes of the body received so far.
-        self.bytes_received = 0
-        #: Comment lines (keep-alives such as ``: OPENROUTER PROCESSING``) seen so far.
-        self.comments = 0
-        #: The error that ended the stream, if one did.
-        self.error: Optional[OrsseError] = None
-        self._connection = connection
-        self._sock = sock
-        self._response = response
-        self._read_timeout = read_timeout
-        self._closed = False
-        self._released = False
-        self._reading = False
-        self._ended = False
-        self._chunks = iter_chunks(self._read(), accumulator=self.accumulator, on_comment=self._comment)
+        for name, value in (("connect", connect), ("read", read), ("total", total), ("event", event)):
+            if value is not None and (
+                isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0
+            ):
+                raise ValueError(f"Timeout({name}=...) must be a positive number of seconds or None, not {value!r}")
+        self.connect = None if connect is None else float(connect)
+        self.read = None if read is None else float(read)
+        self.total = None if total is None else float(total)
+        self.event = None if event is None else float(event)
 
-    # -- what it holds -------------------------------------------------------------------
+    @classmethod
+    def of(cls, value: TimeoutArg) -> Timeout:
+        """A :class:`Timeout` from what ``timeout=`` accepts: a Timeout, seconds for both
+        connect and read, a ``(connect, read)`` pair, or ``None`` for no limit."""
+        if isinstance(value, Timeout):
+            return value
+        if isinstance(value, (tuple, list)):
+            if len(value) != 2:
+                raise ValueError("timeout must be seconds, a (connect, read) pair or an orsse.Timeout")
+            return cls(value[0], value[1])
+        return cls(value, value)
 
-    @property
-    def generation_id(self) -> Optional[str]:
-        """OpenRouter's generation id: the ``X-Generation-Id`` header, else the chunks' id."""
-        return self.headers.get("X-Generation-Id") or self.accumulator.id
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Timeout):
+            return NotImplemented
+        return (self.connect, self.read, self.total, self.event) == (other.connect, other.read, other.total, other.event)
 
-    @property
-    def completion(self) -> ChatCompletion:
-        """The completion rebuilt from the chunks received so far."""
-        return self.accumulator.result()
-
-    @property
-    def closed(self) -> bool:
-        """Whether the connection is closed (at the end, on an error, or by ``close()``)."""
-        return self._closed
-
-    def result(self) -> ChatCompletion:
-        """Read the rest of the stream and return the whole completion.
-
-        Raises the error that ended the stream, if any; and :class:`IncompleteStreamError`
-        (with ``.partial``) when the stream was closed before its end.
-        """
-        for _ in self:
-            pass
-        if self.error is not None:
-            raise self.error
-        if not self._ended:
-            raise IncompleteStreamError(
-                "the stream was closed before its end", self.accumulator.result()
-            )
-        return self.accumulator.result()
-
-    # -- iteration ------------------------------------------------------------------------
-
-    def __iter__(self) -> Iterator[ChatCompletionChunk]:
-        return self
-
-    def __next__(self) -> ChatCompletionChunk:
-        if self._closed:
-            self._release()
-            raise StopIteration
-        try:
-            return next(self._chunks)
-        except StopIteration:
-            if not self._closed:
-                self._ended = True
-            self.close()
-            self._release()
-            raise
-        except OrsseError as exc:
-            if self._closed:  # closed from another thread while a read was waiting
-                self._release()
-                raise StopIteration from None
-            self.error = exc
-            self.close()
-            raise
-        except BaseException:
-            self.close()
-            self._release()
-            raise
-
-    def _comment(self, _text: str) -> None:
-        self.comments += 1
-
-    def _read(self) -> Iterator[bytes]:
-        read1 = self._response.read1
-        accumulator = self.accumulator
-        while True:
-            self._reading = True
-            try:
-                data = read1(READ_SIZE)
-            except socket.timeout:
-                timeout = self._read_timeout
-                raise ReadTimeout(
-                    f"no data from {self.url} for {timeout:g}s, after {self.bytes_received} "
-                    "bytes of the stream",
-                    timeout,
-                    self.url,
-                ) from None
-            except (http.client.HTTPException, OSError, ValueError, AttributeError) as exc:
-                # (ValueError, AttributeError: the response was closed under the read.)
-                if self._closed or accumulator.done or accumulator.finished:
-                    # Closed by us, or the answer was whole and only the end was lost.
-                    return
-                raise IncompleteStreamError(
-                    f"the connection to {self.url} broke after {self.bytes_received} bytes "
-                    f"of the stream ({_why(exc)})"
-                ) from exc
-            finally:
-                self._reading = False
-            if not data:
-                return
-            self.bytes_received += len(data)
-            yield data
-
-    # -- closing -----------------------------------------------------------------------
-
-    def close(self) -> None:
-        """Close the connection now (the server sees it closed and can stop generating).
-
-        Safe to call more than once, and from another thread to stop a waiting read.
-        """
-        if self._closed:
-            return
-        self._closed = True
-        if self._reading:
-            # Another thread is inside read1: shutting the socket down wakes it, and
-            # it releases the rest itself (closing the response under it would race).
-            _shutdown(self._sock)
-            return
-        self._release()
-
-    def _release(self) -> None:
-        if self._released:
-            return
-        self._released = True
-        _close(self._connection, self._sock, self._response)
-        close_generator = getattr(self._chunks, "close", None)
-        if close_generator is not None:
-            try:
-                close_generator()
-            except ValueError:  # the generator is running in another thread
-                pass
-
-    def __enter__(self) -> ChatStream:
-        return self
-
-    def __exit__(self, *exc_info: Any) -> None:
-        self.close()
+    def __hash__(self) -> int:
+        return hash((self.connect, self.read, self.total, self.event))
 
     def __repr__(self) -> str:
-        state = "closed" if self._closed else "open"
-        return (
-            f"<ChatStream {self.model!r} from {self.url} status={self.status} "
-            f"generation_id={self.generation_id!r} chunks={self.accumulator.chunk_count} {state}>"
+        return f"Timeout(connect={self.connect!r}, read={self.read!r}, total={self.total!r}, event={self.event!r})"
+
+
+DEFAULT_TIMEOUT = Timeout(10.0, 120.0)
+
+
+class _FromEnvironment:
+    """The default of ``proxy=``: read ``HTTPS_PROXY`` and the others."""
+
+    def __repr__(self) -> str:
+        return "<from the environment>"
+
+
+FROM_ENVIRONMENT = _FromEnvironment()
+
+
+# -- where a request goes -----------------------------------------------------------------
+
+
+def _authority(host: str, port: int, default_port: int) -> str:
+    shown = f"[{host}]" if ":" in host else host  # an IPv6 literal keeps its brackets
+    return shown if port == default_port else f"{shown}:{port}"
+
+
+class Proxy:
+    """An HTTP proxy: where it is, and the ``Proxy-Authorization`` its URL carried."""
+
+    __slots__ = ("scheme", "host", "port", "authorization", "display", "password")
+
+    def __init__(self, url: str, *, origin: str = "proxy=") -> None:
+        if "://" not in url:
+            url = "http://" + url
+        try:
+            parts = urlsplit(url)
+            port = parts.port
+        except ValueError:
+            raise ValueError(f"the proxy from {origin} is not a valid URL") from None
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValueError(
+                f"the proxy from {origin} must be an http:// or https:// URL, not {parts.scheme}://"
+                " (pass proxy=None to ignore the environment)"
+            )
+        self.scheme = parts.scheme
+        self.host = parts.hostname
+        default = 443 if parts.scheme == "https" else 80
+        self.port = port or default
+        self.display = f"{parts.scheme}://{_authority(self.host, self.port, -1)}"
+        self.authorization: Optional[str] = None
+        self.password: Optional[str] = None
+        if parts.username is not None:
+            import base64
+
+            password = unquote(parts.password or "")
+            credentials = f"{unquote(parts.username)}:{password}"
+            token = base64.b64encode(credentials.encode("utf-8")).decode("ascii")
+            self.authorization = "Basic " + token
+            self.password = password
+
+    def __repr__(self) -> str:
+        return f"<Proxy {self.display}>"
+
+
+def _env(name: str) -> Optional[str]:
+    value = os.environ.get(name.lower())
+    if value is None:
+        if name == "HTTP_PROXY" and "REQUEST_METHOD" in os.environ:
+            return None  # under CGI, HTTP_PROXY is a request header ("httpoxy"): never a proxy
+        value = os.environ.get(name.upper())
+    value = (value or "").strip()
+    return value or None
+
+
+def _bypassed(host: str, port: int, no_proxy: Optional[str]) -> bool:
+    if not no_proxy:
+        return False
+    host = host.lower().rstrip(".")
+    for entry in no_proxy.split(","):
+        entry = entry.strip().lower()
+        if not entry:
+            continue
+        if entry == "*":
+            return True
+        entry_port: Optional[int] = None
+        if entry.startswith("["):
+            inner, _, rest = entry[1:].partition("]")
+            entry = inner
+            if rest.startswith(":") and rest[1:].isdigit():
+                entry_port = int(rest[1:])
+        elif entry.count(":") == 1:
+            name, _, number = entry.partition(":")
+            if number.isdigit():
+                entry, entry_port = name, int(number)
+        if entry_port is not None and entry_port != port:
+            continue
+        entry = entry.lstrip("*").lstrip(".").rstrip(".")
+        if host == entry or host.endswith("." + entry):
+            return True
+    return False
+
+
+def proxy_from_environment(scheme: str, host: str, port: int) -> Optional[Proxy]:
+    """The proxy the environment names for this target, or ``None`` (none, or bypassed)."""
+    name = f"{scheme.upper()}_PROXY"
+    value = _env(name)
+    if value is None:
+        name = "ALL_PROXY"
+        value = _env(name)
+    if value is None or _bypassed(host, port, _env("NO_PROXY")):
+        return None
+    return Proxy(value, origin=f"${name}")
+
+
+class Route:
+    """One request's way to the server: the address to connect to, TLS, a proxy."""
+
+    __slots__ = ("scheme", "host", "port", "path", "url", "authority", "proxy", "pool_key")
+
+    def __init__(self, scheme: str, host: str, port: int, path: str, url: str, proxy: Optional[Proxy]) -> None:
+        self.scheme = scheme
+        self.host = host
+        self.port = port
+        self.path = path
+        #: Shown in errors and reprs: never a query string, which might hold a key.
+        self.url = url
+        self.authority = _authority(host, port, 443 if scheme == "https" else 80)
+        self.proxy = proxy
+        self.pool_key: Tuple[Any, ...] = (
+            scheme, host, port, None if proxy is None else (proxy.scheme, proxy.host, proxy.port, proxy.authorization)
         )
 
+    @property
+    def tunnel(self) -> bool:
+        """Through a proxy, HTTPS goes in a CONNECT tunnel; plain HTTP is forwarded."""
+        return self.proxy is not None and self.scheme == "https"
 
-def _close(
-    connection: http.client.HTTPConnection,
-    sock: Optional[socket.socket],
-    response: Optional[http.client.HTTPResponse],
-) -> None:
-    # shutdown() first: it ends the connection even while a buffered reader still holds
-    # the socket, and wakes a read blocked in another thread.
-    _shutdown(sock)
-    if response is not None:
+    @property
+    def request_target(self) -> str:
+        if self.proxy is not None and self.scheme == "http":
+            return f"http://{self.authority}{self.path}"  # a forwarding proxy wants the whole URL
+        return self.path
+
+    def connect_request(self) -> bytes:
+        """The CONNECT that opens a tunnel to the server through the proxy."""
+        from ._http import request_bytes
+
+        assert self.proxy is not None
+        target = f"[{self.host}]:{self.port}" if ":" in self.host else f"{self.host}:{self.port}"
+        headers = [("Host", target), ("User-Agent", USER_AGENT)]
+        if self.proxy.authorization:
+            headers.append(("Proxy-Authorization", self.proxy.authorization))
+        return request_bytes("CONNECT", target, headers)
+
+
+# -- the options ----------------------------------------------------------------------------
+
+_TOKEN_CHARS = frozenset("!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
+_SECRET_HEADERS = ("authorization", "proxy-authorization", "x-api-key", "api-key", "cookie")
+
+
+def _resolve_key(api_key: Optional[str], base_url: str) -> Optional[str]:
+    if api_key is None:
+        api_key = os.environ.get("OPENROUTER_API_KEY", "").strip()
+        if not api_key:
+            if base_url.rstrip("/") == DEFAULT_BASE_URL:
+                raise MissingAPIKeyError(
+                    "no API key: set OPENROUTER_API_KEY or pass api_key=... "
+                    "(another base_url sends none when no key is given)"
+                )
+            return None
+    elif not isinstance(api_key, str):
+        raise TypeError(f"api_key must be a str, not {type(api_key).__name__}")
+    api_key = api_key.strip()
+    if not api_key:
+        return None
+    if not (api_key.isascii() and api_key.isprintable()) or " " in api_key:
+        # Said without quoting the key: it must never appear in a message.
+        raise ValueError("the API key holds characters that cannot go in an HTTP header")
+    return api_key
+
+
+class ClientConfig:
+    """The checked options of a client, shared by :class:`Client` and :class:`AsyncClient`."""
+
+    __slots__ = (
+        "scheme", "host", "port", "base_path", "query", "base_display", "timeout", "max_retries",
+        "headers", "redactor", "ssl_context", "_proxy", "_default_context",
+    )
+
+    def __init__(
+        self,
+        api_key: Optional[str],
+        base_url: str,
+        timeout: TimeoutArg,
+        max_retries: int,
+        headers: Optional[Mapping[str, Optional[str]]],
+        ssl_context: Optional[ssl.SSLContext],
+        proxy: ProxyArg,
+        app_url: Optional[str],
+        app_title: Optional[str],
+    ) -> None:
+        if not isinstance(base_url, str):
+            raise TypeError(f"base_url must be a str, not {type(base_url).__name__}")
         try:
-            response.close()
-        except Exception:  # noqa: BLE001 - closing must not raise
-            pass
+            parts = urlsplit(base_url)
+            port = parts.port
+        except (ValueError, TypeError, AttributeError):
+            raise ValueError("base_url is not a valid URL") from None
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValueError(f"base_url must be an http:// or https:// URL, not {_safe_url(base_url)!r}")
+        if parts.username is not None or parts.password is not None:
+            raise ValueError("base_url must not hold credentials: pass api_key= or headers=")
+        key = _resolve_key(api_key, base_url)
+        self.scheme = parts.scheme
+        self.host = parts.hostname
+        self.port = port or (443 if parts.scheme == "https" else 80)
+        self.base_path = parts.path.rstrip("/")
+        self.query = parts.query
+        self.base_display = f"{self.scheme}://{_authority(self.host, self.port, 443 if self.scheme == 'https' else 80)}{self.base_path}"
+        self.timeout = Timeout.of(timeout)
+        if isinstance(max_retries, bool) or not isinstance(max_retries, int) or max_retries < 0:
+            raise ValueError(f"max_retries must be 0 or more, not {max_retries!r}")
+        self.max_retries = max_retries
+        if ssl_context is not None and not (hasattr(ssl_context, "wrap_socket") and hasattr(ssl_context, "wrap_bio")):
+            raise TypeError(f"ssl_context must be an ssl.SSLContext, not {type(ssl_context).__name__}")
+        self.ssl_context = ssl_context
+        self._default_context: Optional[ssl.SSLContext] = None
+        if proxy is FROM_ENVIRONMENT:
+            self._proxy: Optional[Proxy] = proxy_from_environment(self.scheme, self.host, self.port)
+        elif proxy is None:
+            self._proxy = None
+        elif isinstance(proxy, str):
+            self._proxy = Proxy(proxy)
+        else:
+            raise TypeError(f"proxy must be a URL string or None, not {type(proxy).__name__}")
+        self.headers, secrets = _build_headers(key, headers, app_url, app_title)
+        if self._proxy is not None:
+            secrets += [self._proxy.password, self._proxy.authorization, (self._proxy.authorization or " ").split(" ")[1]]
+        self.redactor = Redactor(secrets)
+
+    @property
+    def proxy(self) -> Optional[Proxy]:
+        return self._proxy
+
+    def context(self) -> ssl.SSLContext:
+        """The TLS context: the caller's, else the default one (system CAs, which
+        ``SSL_CERT_FILE`` / ``SSL_CERT_DIR`` replace), made once per client."""
+        if self.ssl_context is not None:
+            return self.ssl_context
+        if self._default_context is None:
+            import ssl
+
+            self._default_context = ssl.create_default_context()
+        return self._default_context
+
+    def route(self, endpoint: str) -> Route:
+        """Where ``POST {base_url}/{endpoint}`` goes."""
+        path = f"{self.base_path}/{endpoint}"
+        url = f"{self.base_display}/{endpoint}"
+        if self.query:
+            path += "?" + self.query
+        return Route(self.scheme, self.host, self.port, path, url, self._proxy)
+
+    def request(self, route: Route, body: bytes) -> bytes:
+        """The bytes of ``POST`` *body* (JSON) along *route*."""
+        from ._http import request_bytes
+
+        headers = [("Host", route.authority)] + self.headers
+        if route.proxy is not None and not route.tunnel and route.proxy.authorization:
+            headers.append(("Proxy-Authorization", route.proxy.authorization))
+        return request_bytes("POST", route.request_target, headers, body)
+
+
+def _build_headers(
+    key: Optional[str],
+    extra: Optional[Mapping[str, Optional[str]]],
+    app_url: Optional[str],
+    app_title: Optional[str],
+) -> Tuple[List[Tuple[str, str]], List[Optional[str]]]:
+    """The request headers, and the secret values among them that must never be shown."""
+    headers: Dict[str, str] = {
+        "Content-Type": "application/json",
+        "Accept": "text/event-stream",
+        # A compressed stream would hold each event back until a block fills.
+        "Accept-Encoding": "identity",
+        "User-Agent": USER_AGENT,
+    }
+    secrets: List[Optional[str]] = []
+    if key:
+        headers["Authorization"] = "Bearer " + key
+        secrets.append(key)
+    if app_url:
+        headers["HTTP-Referer"] = app_url
+    if app_title:
+        headers["X-OpenRouter-Title"] = app_title
+        headers["X-Title"] = app_title  # the older name, still read
+    for name, value in (extra or {}).items():
+        if not isinstance(name, str) or not name or not set(name) <= _TOKEN_CHARS:
+            raise ValueError(f"not a valid header name: {name!r}")
+        if name.lower() in ("host", "content-length", "transfer-encoding", "connection"):
+            raise ValueError(f"header {name} is set by orsse itself")
+        for old in [old for old in headers if old.lower() == name.lower()]:
+            del headers[old]
+        if value is None:
+            continue
+        if not isinstance(value, str):
+            raise TypeError(f"header {name} must be a str, not {type(value).__name__}")
+        headers[name] = value
+        if name.lower() in _SECRET_HEADERS:
+            secrets.append(value)
+            secrets.append(value.partition(" ")[2])
+    for name, value in headers.items():
+        if any(c in value for c in "\r\n\0"):
+            raise ValueError(f"header {name} holds a line break")
+        try:
+            value.encode("latin-1")
+        except UnicodeEncodeError:
+            raise ValueError(f"header {name} holds characters HTTP cannot carry (not Latin-1)") from None
+    return list(headers.items()), secrets
+
+
+def _safe_url(url: str) -> str:
+    """*url* without credentials and query, for messages."""
     try:
-        connection.close()
-    except Exception:  # noqa: BLE001
-        pass
-    if sock is not None:
-        try:
-            sock.close()
-        except OSError:
-            pass
+        parts = urlsplit(url)
+    except ValueError:
+        return "(unparsable)"
+    netloc = parts.netloc.rpartition("@")[2]
+    return f"{parts.scheme}://{netloc}{parts.path}" if parts.scheme else netloc + parts.path
 
 
-def _shutdown(sock: Optional[socket.socket]) -> None:
-    if sock is not None:
-        try:
-            sock.shutdown(socket.SHUT_RDWR)
-        except OSError:
-            pass
+# -- the JSON body ----------------------------------------------------------------------------
 
 
-def _why(exc: BaseException) -> str:
-    text = str(exc)
-    name = type(exc).__name__
-    if not text:
-        return name
-    return text if text.startswith(name) else f"{name}: {text}"
+def check_params(params: Mapping[str, Any], where: str) -> None:
+    """Refuse a transport option given where a request field belongs."""
+    for name in params:
+        if name in TRANSPORT_OPTIONS:
+            raise InvalidRequestError(
+                f"{where}() got {name}=, which is an option of the client, not a request "
+                f"field: pass it to orsse.Client({name}=...) (or send a field of that name "
+                f"with extra_body={{{name!r}: ...}})"
+            )
+        if name == "stream":
+            if params[name] is not True:
+                raise InvalidRequestError(f"{where}() always streams: leave out stream=")
 
 
-# -- the request --------------------------------------------------------------------------
+def encode_body(fields: Dict[str, Any], extra_body: Optional[Mapping[str, Any]]) -> bytes:
+    """The JSON request body; :class:`InvalidRequestError` (a ``TypeError``) naming the
+    field whose value JSON cannot encode."""
+    if extra_body:
+        if not isinstance(extra_body, dict):
+            raise InvalidRequestError(f"extra_body must be a dict, not {type(extra_body).__name__}")
+        fields.update(extra_body)
+    fields["stream"] = True
+    try:
+        return json.dumps(fields, default=_to_json, allow_nan=False, separators=(",", ":")).encode("ascii")
+    except (TypeError, ValueError, RecursionError) as exc:
+        where = _bad_field(fields, "")
+        raise InvalidRequestError(
+            f"the request field {where or '(body)'} cannot be sent as JSON: {exc}"
+        ) from None
+
+
+def _to_json(value: Any) -> Any:
+    to_dict = getattr(value, "to_dict", None)
+    if callable(to_dict):
+        return to_dict()
+    raise TypeError(f"{type(value).__name__} is not JSON serializable")
+
+
+def _bad_field(value: Any, path: str, depth: int = 0) -> Optional[str]:
+    """The path of the first value inside *value* that JSON cannot encode."""
+    if depth > 50:
+        return path
+    if hasattr(value, "to_dict") and callable(value.to_dict):
+        value = value.to_dict()
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if not isinstance(key, (str, int, float, bool)) and key is not None:
+                return f"{path}[{key!r}]" if path else repr(key)
+            found = _bad_field(item, f"{path}.{key}" if path else str(key), depth + 1)
+            if found:
+                return found
+        return None
+    if isinstance(value, (list, tuple)):
+        for index, item in enumerate(value):
+            found = _bad_field(item, f"{path}[{index}]", depth + 1)
+            if found:
+                return found
+        return None
+    if isinstance(value, float):
+        return None if math.isfinite(value) else path  # allow_nan=False: NaN and infinities
+    if value is None or isinstance(value, (str, int, bool)):
+        return None
+    return path
+
+
+def chat_body(
+    model: str,
+    messages: Union[str, Sequence[Any]],
+    params: Dict[str, Any],
+    extra_body: Optional[Mapping[str, Any]],
+    where: str,
+) -> bytes:
+    check_params(params, where)
+    params.pop("stream", None)
+    if not isinstance(model, str) or not model:
+        raise InvalidRequestError(f"{where}() needs a model name (a str), not {model!r}")
+    if isinstance(messages, str):
+        messages = [{"role": "user", "content": messages}]
+    fields: Dict[str, Any] = {"model": model, "messages": list(messages)}
+    fields.update(params)
+    return encode_body(fields, extra_body)
+
+
+def responses_body(
+    model: str,
+    input: Union[str, Sequence[Any]],  # noqa: A002 - the API's own name
+    params: Dict[str, Any],
+    extra_body: Optional[Mapping[str, Any]],
+    where: str,
+) -> bytes:
+    check_params(params, where)
+    params.pop("stream", None)
+    if not isinstance(model, str) or not model:
+        raise InvalidRequestError(f"{where}() needs a model name (a str), not {model!r}")
+    fields: Dict[str, Any] = {"model": model, "input": input if isinstance(input, str) else list(input)}
+    fields.update(params)
+    return encode_body(fields, extra_body)
+
+
+# -- the one-call shortcuts ---------------------------------------------------------------
 
 
 def stream_chat(
@@ -313,423 +542,61 @@ def stream_chat(
     app_url: Optional[str] = None,
     app_title: Optional[str] = None,
     max_retries: int = 2,
+    ssl_context: Optional[ssl.SSLContext] = None,
+    proxy: ProxyArg = FROM_ENVIRONMENT,
+    extra_body: Optional[Mapping[str, Any]] = None,
     **params: Any,
 ) -> ChatStream:
-    """Start a streaming chat completion and return the open :class:`ChatStream`.
+    """Start one streaming chat completion and return the open :class:`ChatStream`.
 
-    ``POST {base_url}/chat/completions`` with ``{"model", "messages", **params,
-    "stream": true}``; any OpenAI-compatible base URL works. *messages* is a list of
-    message dicts (a :class:`Message` from an earlier completion may stand in for one),
-    or a string, sent as one user message. *params* go into the JSON body as they are
-    (``temperature=0.2``, ``reasoning={"effort": "high"}``, ``tools=[...]``, …).
-
-    ``api_key`` defaults to ``$OPENROUTER_API_KEY`` (:class:`MissingAPIKeyError` when
-    unset); ``api_key=""`` sends no ``Authorization`` at all, for local servers.
-    ``timeout`` is seconds for both connect and read, or a ``(connect, read)`` pair;
-    the read timeout bounds every wait for bytes, mid-stream too. ``app_url`` and
-    ``app_title`` send OpenRouter's attribution headers; ``headers`` adds or replaces
-    headers (``None`` as a value removes one). Proxies come from the usual environment
-    variables (``HTTPS_PROXY``, ``NO_PROXY``, …).
-
-    Before the first byte of the stream, statuses 408, 429, 502 and 503 and failed
-    connections are retried up to ``max_retries`` times, after ``Retry-After`` or a
-    jittered exponential backoff; once the stream has started, nothing is retried.
-
-    Raises :class:`APIStatusError` for an HTTP error (:class:`NotEventStreamError` for
-    a success that is not an event stream), :class:`APIConnectionError` and
-    :class:`ConnectTimeout` when no connection could be made, :class:`ReadTimeout`
-    when the response does not come.
+    A shortcut for ``orsse.Client(...).stream_chat(model, messages, **params)`` whose
+    client is closed with the stream: it takes the options of :class:`Client` and the
+    request fields of :meth:`Client.stream_chat`. Use a :class:`Client` to reuse
+    connections across calls.
     """
-    key = _resolve_key(api_key)
-    target = _Target(base_url)
-    connect_timeout, read_timeout = _split_timeout(timeout)
-    if max_retries < 0:
-        raise ValueError("max_retries must be 0 or more")
-    body = _encode_body(model, messages, params)
-    request_headers, secrets = _build_headers(key, headers, app_url, app_title, target.proxy_headers)
+    from ._sync_client import Client
 
-    attempt = 0
-    while True:
-        try:
-            connection, sock, response = _send(target, body, request_headers, connect_timeout, read_timeout)
-        except APIConnectionError as exc:
-            if attempt >= max_retries or not getattr(exc, "_retryable", True):
-                raise
-            delay = _backoff(attempt)
-            log.info("retrying in %.2fs (%d of %d): %s", delay, attempt + 1, max_retries, exc)
-            _sleep(delay)
-            attempt += 1
-            continue
-
-        status = response.status
-        content_type = response.getheader("Content-Type")
-        if 200 <= status < 300 and _is_event_stream(content_type):
-            return ChatStream(
-                connection, sock, response, url=target.display, model=model, read_timeout=read_timeout
-            )
-        try:
-            error = _response_error(response, target.display, secrets, content_type)
-        finally:
-            _close(connection, sock, response)
-        if status not in RETRY_STATUSES or attempt >= max_retries:
-            raise error
-        if error.retry_after is None:
-            delay = _backoff(attempt)
-        elif error.retry_after <= MAX_RETRY_AFTER:
-            delay = error.retry_after
-        else:
-            raise error
-        log.info("retrying in %.2fs (%d of %d): %s", delay, attempt + 1, max_retries, error)
-        _sleep(delay)
-        attempt += 1
-
-
-def _backoff(attempt: int) -> float:
-    """Exponential backoff with jitter: 0.25-0.5 s, then 0.5-1 s, 1-2 s, … up to 8 s."""
-    return min(BACKOFF_MAX, BACKOFF_BASE * 2.0**attempt) * (0.5 + 0.5 * _random())
-
-
-def _resolve_key(api_key: Optional[str]) -> Optional[str]:
-    if api_key is None:
-        api_key = os.environ.get("OPENROUTER_API_KEY", "").strip()
-        if not api_key:
-            raise MissingAPIKeyError(
-                "no API key: set OPENROUTER_API_KEY or pass api_key=... "
-                '(api_key="" sends none, for servers that need none)'
-            )
-    elif not isinstance(api_key, str):
-        raise TypeError(f"api_key must be a str, not {type(api_key).__name__}")
-    api_key = api_key.strip()
-    if not api_key:
-        return None
-    if not (api_key.isascii() and api_key.isprintable()) or " " in api_key:
-        # Said without quoting the key: it must never appear in a message.
-        raise ValueError("the API key holds characters that cannot go in an HTTP header")
-    return api_key
-
-
-def _split_timeout(timeout: TimeoutArg) -> Tuple[Optional[float], Optional[float]]:
-    if isinstance(timeout, (tuple, list)):
-        if len(timeout) != 2:
-            raise ValueError("timeout must be seconds or a (connect, read) pair")
-        connect, read = timeout
-    else:
-        connect = read = timeout
-    for value in (connect, read):
-        if value is not None and not (isinstance(value, (int, float)) and value > 0):
-            raise ValueError(f"a timeout must be a positive number of seconds or None, not {value!r}")
-    return connect, read
-
-
-def _encode_body(model: str, messages: Union[str, Sequence[Any]], params: Dict[str, Any]) -> bytes:
-    if params.get("stream", True) is not True:
-        raise TypeError("stream_chat always streams: leave out stream=")
-    if isinstance(messages, str):
-        messages = [{"role": "user", "content": messages}]
-    body: Dict[str, Any] = {"model": model, "messages": list(messages)}
-    body.update(params)
-    body["stream"] = True
-    try:
-        return json.dumps(body, default=_to_json, allow_nan=False).encode("ascii")
-    except ValueError as exc:
-        raise ValueError(f"the request cannot be sent as JSON: {exc}") from None
-
-
-def _to_json(value: Any) -> Any:
-    to_dict = getattr(value, "to_dict", None)
-    if callable(to_dict):
-        return to_dict()
-    raise TypeError(f"{type(value).__name__} is not JSON serializable")
-
-
-_TOKEN_CHARS = frozenset("!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
-
-
-def _build_headers(
-    key: Optional[str],
-    extra: Optional[Mapping[str, Optional[str]]],
-    app_url: Optional[str],
-    app_title: Optional[str],
-    proxy_headers: Dict[str, str],
-) -> Tuple[Dict[str, str], List[str]]:
-    """The request headers, and the secret values that must never be shown."""
-    headers: Dict[str, str] = {
-        "Content-Type": "application/json",
-        "Accept": "text/event-stream",
-        "User-Agent": USER_AGENT,
-    }
-    secrets: List[str] = []
-    if key:
-        headers["Authorization"] = "Bearer " + key
-        secrets.append(key)
-    if app_url:
-        headers["HTTP-Referer"] = app_url
-    if app_title:
-        headers["X-OpenRouter-Title"] = app_title
-        headers["X-Title"] = app_title  # the older name, still read
-    for name, value in (extra or {}).items():
-        if not name or not set(name) <= _TOKEN_CHARS:
-            raise ValueError(f"not a valid header name: {name!r}")
-        for old in [old for old in headers if old.lower() == name.lower()]:
-            del headers[old]
-        if value is None:
-            continue
-        if not isinstance(value, str):
-            raise TypeError(f"header {name} must be a str, not {type(value).__name__}")
-        headers[name] = value
-        if name.lower() in ("authorization", "proxy-authorization", "x-api-key", "api-key"):
-            secrets.append(value)
-            secrets.append(value.partition(" ")[2])
-    for name, value in headers.items():
-        if any(c in value for c in "\r\n\0"):
-            raise ValueError(f"header {name} holds a line break")
-        try:
-            value.encode("latin-1")
-        except UnicodeEncodeError:
-            raise ValueError(f"header {name} holds characters HTTP cannot carry (not Latin-1)") from None
-    headers.update(proxy_headers)
-    secrets.extend(value.partition(" ")[2] for value in proxy_headers.values())
-    return headers, [secret for secret in secrets if len(secret) >= 4]
-
-
-class _Target:
-    """Where the request goes: the server, the path, and a proxy if the environment names one."""
-
-    def __init__(self, base_url: str) -> None:
-        try:
-            parts = urlsplit(base_url)
-            port = parts.port
-        except (ValueError, TypeError, AttributeError):
-            raise ValueError("base_url is not a valid URL") from None
-        if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise ValueError(f"base_url must be an http:// or https:// URL, not {_safe_url(base_url)!r}")
-        if parts.username is not None or parts.password is not None:
-            raise ValueError("base_url must not hold credentials: pass api_key= or headers=")
-        self.scheme = parts.scheme
-        self.host = parts.hostname
-        self.port = port or (443 if parts.scheme == "https" else 80)
-        path = parts.path.rstrip("/") + "/chat/completions"
-        # Shown in errors and reprs: no query string, which might hold a key.
-        self.display = f"{parts.scheme}://{parts.netloc}{path}"
-        self.path = path + ("?" + parts.query if parts.query else "")
-        self.proxy: Optional[Tuple[str, int]] = None
-        self.proxy_headers: Dict[str, str] = {}
-        self._find_proxy()
-
-    def _find_proxy(self) -> None:
-        import urllib.request
-
-        proxy = urllib.request.getproxies().get(self.scheme)
-        if not proxy or urllib.request.proxy_bypass(self.host):
-            return
-        if "://" not in proxy:
-            proxy = "http://" + proxy
-        try:
-            parts = urlsplit(proxy)
-            port = parts.port
-        except ValueError:
-            raise ValueError(f"the {self.scheme} proxy in the environment is not a valid URL") from None
-        if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise ValueError(f"only HTTP proxies are supported, not {parts.scheme}://")
-        self.proxy = (parts.hostname, port or 8080)
-        if parts.username is not None:
-            import base64
-            from urllib.parse import unquote
-
-            credentials = f"{unquote(parts.username)}:{unquote(parts.password or '')}"
-            token = base64.b64encode(credentials.encode("utf-8")).decode("ascii")
-            self.proxy_headers["Proxy-Authorization"] = "Basic " + token
-
-    def connection(self, connect_timeout: Optional[float]) -> http.client.HTTPConnection:
-        host, port = self.proxy or (self.host, self.port)
-        if self.scheme == "https":
-            connection: http.client.HTTPConnection = http.client.HTTPSConnection(
-                host, port, timeout=connect_timeout
-            )
-            if self.proxy is not None:
-                connection.set_tunnel(self.host, self.port, headers=self.proxy_headers)
-        else:
-            connection = http.client.HTTPConnection(host, port, timeout=connect_timeout)
-        return connection
-
-    @property
-    def request_target(self) -> str:
-        if self.proxy is not None and self.scheme == "http":
-            # Through an HTTP proxy, a plain-HTTP request names the whole URL.
-            return f"http://{self.host}:{self.port}{self.path}"
-        return self.path
-
-
-def _safe_url(url: str) -> str:
-    """*url* without credentials and query, for messages."""
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return "(unparsable)"
-    netloc = parts.netloc.rpartition("@")[2]
-    return f"{parts.scheme}://{netloc}{parts.path}" if parts.scheme else netloc + parts.path
-
-
-def _send(
-    target: _Target,
-    body: bytes,
-    headers: Dict[str, str],
-    connect_timeout: Optional[float],
-    read_timeout: Optional[float],
-) -> Tuple[http.client.HTTPConnection, Optional[socket.socket], http.client.HTTPResponse]:
-    url = target.display
-    connection = target.connection(connect_timeout)
-    if target.proxy is not None and target.scheme == "http":
-        headers = dict(headers)
-    else:
-        headers = {k: v for k, v in headers.items() if k != "Proxy-Authorization"}
-    try:
-        connection.connect()
-    except socket.timeout:
-        connection.close()
-        raise ConnectTimeout(
-            f"could not connect to {url} within {connect_timeout:g}s", connect_timeout, url
-        ) from None
-    except OSError as exc:
-        connection.close()
-        error = APIConnectionError(f"could not connect to {url}: {_why(exc)}", url)
-        if type(exc).__name__ == "SSLCertVerificationError":
-            error._retryable = False  # type: ignore[attr-defined]
-        raise error from exc
-    # The response keeps the socket through its buffered reader, and the connection may
-    # drop its own reference: keep one to shut it down on close.
-    sock = connection.sock
-    if sock is not None:
-        sock.settimeout(read_timeout)
-    try:
-        connection.request("POST", target.request_target, body=body, headers=headers)
-        response = connection.getresponse()
-    except socket.timeout:
-        _close(connection, sock, None)
-        raise ReadTimeout(
-            f"no response from {url} within {read_timeout:g}s", read_timeout, url
-        ) from None
-    except (http.client.HTTPException, OSError) as exc:
-        _close(connection, sock, None)
-        raise APIConnectionError(
-            f"the connection to {url} failed before a response: {_why(exc)}", url
-        ) from exc
-    return connection, sock, response
-
-
-# -- reading an error response ------------------------------------------------------------
-
-
-def _is_event_stream(content_type: Optional[str]) -> bool:
-    if not content_type:
-        return False
-    return content_type.partition(";")[0].strip().lower() == "text/event-stream"
-
-
-def _response_error(
-    response: http.client.HTTPResponse,
-    url: str,
-    secrets: List[str],
-    content_type: Optional[str],
-) -> APIStatusError:
-    """The error for a response that is not a stream, from its status, headers and body."""
-    try:
-        raw = response.read(MAX_ERROR_BODY)
-    except http.client.IncompleteRead as exc:
-        raw = exc.partial
-    except (socket.timeout, http.client.HTTPException, OSError, ValueError):
-        raw = b""
-    text = raw.decode("utf-8", "replace")
-    for secret in secrets:
-        text = text.replace(secret, "***")
-    code, message, metadata = _error_fields(text)
-    status = response.status
-    headers = response.headers
-    if message is None and 300 <= status < 400 and headers.get("Location"):
-        message = (
-            f"redirected to {_safe_url(headers['Location'])}; orsse does not follow "
-            "redirects, use that address as base_url"
-        )
-    fields: Dict[str, Any] = dict(
-        reason=response.reason or "",
-        code=code,
-        message=message,
-        metadata=metadata,
-        body=text,
-        headers=headers,
-        retry_after=parse_retry_after(headers),
-        url=url,
-        generation_id=headers.get("X-Generation-Id"),
+    client = Client(
+        api_key, base_url=base_url, timeout=timeout, max_retries=max_retries, headers=headers,
+        ssl_context=ssl_context, proxy=proxy, app_url=app_url, app_title=app_title,
     )
-    if 200 <= status < 300:
-        return NotEventStreamError(status, content_type=content_type, **fields)
-    return APIStatusError(status, **fields)
-
-
-def _error_fields(text: str) -> Tuple[Any, Optional[str], Optional[Dict[str, Any]]]:
-    """``code``, ``message`` and ``metadata`` of a JSON error body (all ``None`` otherwise).
-
-    OpenRouter and OpenAI say ``{"error": {"code", "message", "metadata"?}}``; other
-    servers ``{"error": "text"}``, ``{"message": ...}`` or ``{"detail": ...}``.
-    """
-    stripped = text.lstrip()
-    if not stripped.startswith("{"):
-        return None, None, None
     try:
-        payload = json.loads(stripped)
-    except ValueError:
-        return None, None, None
-    if not isinstance(payload, dict):
-        return None, None, None
-    error = payload.get("error")
-    if isinstance(error, dict):
-        message = error.get("message")
-        metadata = error.get("metadata")
-        return (
-            error.get("code"),
-            message if message is None or isinstance(message, str) else json.dumps(message),
-            metadata if isinstance(metadata, dict) else None,
-        )
-    if isinstance(error, str):
-        return payload.get("code"), error, None
-    for key in ("message", "detail"):
-        value = payload.get(key)
-        if isinstance(value, str):
-            return payload.get("code"), value, None
-    return None, None, None
+        stream = client.stream_chat(model, messages, extra_body=extra_body, **params)
+    except BaseException:
+        client.close()
+        raise
+    stream._owns(client)
+    return stream
 
 
-def parse_retry_after(headers: Any, now: Optional[float] = None) -> Optional[float]:
-    """Seconds to wait from ``Retry-After`` (seconds or an HTTP date) or ``retry-after-ms``.
+def stream_responses(
+    model: str,
+    input: Union[str, Sequence[Any]],  # noqa: A002 - the API's own name
+    *,
+    api_key: Optional[str] = None,
+    base_url: str = DEFAULT_BASE_URL,
+    timeout: TimeoutArg = DEFAULT_TIMEOUT,
+    headers: Optional[Mapping[str, Optional[str]]] = None,
+    app_url: Optional[str] = None,
+    app_title: Optional[str] = None,
+    max_retries: int = 2,
+    ssl_context: Optional[ssl.SSLContext] = None,
+    proxy: ProxyArg = FROM_ENVIRONMENT,
+    extra_body: Optional[Mapping[str, Any]] = None,
+    **params: Any,
+) -> ResponseStream:
+    """Start one Responses API stream: :func:`stream_chat`'s twin for
+    ``POST {base_url}/responses`` (see :meth:`Client.stream_responses`)."""
+    from ._sync_client import Client
 
-    ``None`` when absent or unreadable; a date in the past gives ``0.0``.
-    """
-    value = headers.get("retry-after-ms")
-    if value:
-        try:
-            millis = float(value)
-        except ValueError:
-            millis = math.nan
-        if math.isfinite(millis) and millis >= 0:
-            return millis / 1000.0
-    value = headers.get("Retry-After")
-    if not value:
-        return None
-    value = value.strip()
+    client = Client(
+        api_key, base_url=base_url, timeout=timeout, max_retries=max_retries, headers=headers,
+        ssl_context=ssl_context, proxy=proxy, app_url=app_url, app_title=app_title,
+    )
     try:
-        seconds = float(value)
-    except ValueError:
-        try:
-            when = parsedate_to_datetime(value)
-        except (TypeError, ValueError, IndexError):
-            return None
-        if when is None:
-            return None
-        if when.tzinfo is None:
-            when = when.replace(tzinfo=timezone.utc)
-        current = time.time() if now is None else now
-        return max(0.0, when.timestamp() - current)
-    if not math.isfinite(seconds) or seconds < 0:
-        return None
-    return seconds
-
+        stream = client.stream_responses(model, input, extra_body=extra_body, **params)
+    except BaseException:
+        client.close()
+        raise
+    stream._owns(client)
+    return stream

@@ -245,9 +245,44 @@ class ConnectTimeout(APITimeoutError, APIConnectionError):
     """The connection (TCP and TLS) was not made within the connect timeout."""
 
 
+class ProxyError(APIConnectionError):
+    """The proxy failed: it could not be reached, refused the tunnel, or asked for
+    credentials (HTTP 407, never retried).
+
+    ``proxy`` is the proxy's address (never with its credentials); ``status`` the status
+    the proxy answered with, ``None`` when it never answered.
+    """
+
+    def __init__(
+        self, message: str, url: Optional[str] = None, *, proxy: str = "", status: Optional[int] = None
+    ) -> None:
+        super().__init__(message, url)
+        self.proxy = proxy
+        self.status = status
+
+
+class ProtocolError(APIConnectionError):
+    """The server's answer is not HTTP/1.1 orsse can read: a garbled status line or
+    chunk, a head larger than the limit, or a body encoded (gzip, …) although the request
+    asked for none."""
+
+
+class InvalidRequestError(OrsseError, TypeError):
+    """A request orsse will not send: a transport option given as a request field
+    (``verify=``, ``proxy=`` … on ``stream_chat``), or a value JSON cannot encode.
+
+    Also a :class:`TypeError`, which is what a wrong argument is."""
+
+
 class ReadTimeout(APITimeoutError):
     """No byte arrived within the read timeout, waiting for the response or between
     two reads of the stream. Mid-stream, ``partial`` holds what had arrived."""
+
+
+class TotalTimeout(APITimeoutError):
+    """A deadline of the whole call ran out: ``Timeout(total=...)`` for the request and
+    its stream together, or ``Timeout(event=...)``, the longest wait for an event while
+    the server sends only keep-alive comments. ``partial`` holds what had arrived."""
 
 
 class APIStatusError(OrsseError):

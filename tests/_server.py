@@ -11,12 +11,15 @@ from __future__ import annotations
 
 import json
 import socket
+import ssl
 import struct
 import threading
 import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING
+
+from _fixtures import FIXTURES
 
 if TYPE_CHECKING:
     from typing import Any, Dict, List, Optional
@@ -83,6 +86,8 @@ class Reply:
     #: Chunked transfer encoding; otherwise Content-Length when the body is only bytes,
     #: else the end of the body is the end of the connection.
     chunked: bool = True
+    #: The status line's reason phrase (the standard one when None).
+    reason: Optional[str] = None
 
 
 def sse_reply(data: bytes, *, split: str = "events", headers: Optional[Dict[str, str]] = None) -> Reply:
@@ -151,10 +156,37 @@ class Request:
         return json.loads(self.body)
 
 
-class Server:
-    """A ThreadingHTTPServer on 127.0.0.1 (an ephemeral port) that plays :class:`Reply` s."""
+#: The test-only CA and the server certificate it signed (127.0.0.1, ::1, localhost).
+TLS_DIR = FIXTURES / "tls"
+CA_FILE = TLS_DIR / "ca.pem"
 
-    def __init__(self) -> None:
+
+def server_tls_context() -> ssl.SSLContext:
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(str(TLS_DIR / "server.pem"), str(TLS_DIR / "server.key"))
+    return context
+
+
+def client_tls_context() -> ssl.SSLContext:
+    """What a user behind a private CA passes as ``ssl_context=``."""
+    return ssl.create_default_context(cafile=str(CA_FILE))
+
+
+class _IPv6Server(ThreadingHTTPServer):
+    address_family = socket.AF_INET6
+
+
+class Server:
+    """A ThreadingHTTPServer on 127.0.0.1 (an ephemeral port) that plays :class:`Reply` s.
+
+    ``host="::1"`` listens on IPv6; ``tls=True`` serves HTTPS with the test certificate.
+    ``connections`` counts the TCP connections accepted.
+    """
+
+    def __init__(self, host: str = "127.0.0.1", tls: bool = False) -> None:
+        self.host = host
+        self.tls = tls
+        self.connections = 0
         self.replies: List[Reply] = []
         self.requests: List[Request] = []
         self.client_closed = threading.Event()
@@ -163,7 +195,10 @@ class Server:
         self.stopping = threading.Event()
         self._lock = threading.Lock()
         handler = type("Handler", (_Handler,), {"server_state": self})
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        server_class = _IPv6Server if ":" in host else ThreadingHTTPServer
+        self.httpd = server_class((host, 0), handler)
+        if tls:
+            self.httpd.socket = server_tls_context().wrap_socket(self.httpd.socket, server_side=True)
         self.httpd.daemon_threads = True
         self.port = self.httpd.server_address[1]
         self.thread = threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
@@ -171,7 +206,8 @@ class Server:
     @property
     def url(self) -> str:
         """A base URL, as ``stream_chat(base_url=...)`` takes it."""
-        return f"http://127.0.0.1:{self.port}/api/v1"
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"{'https' if self.tls else 'http'}://{host}:{self.port}/api/v1"
 
     def add(self, *replies: Reply) -> Server:
         self.replies.extend(replies)
@@ -201,6 +237,11 @@ class _Handler(BaseHTTPRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the base's name
         pass
 
+    def setup(self) -> None:
+        with self.server_state._lock:
+            self.server_state.connections += 1
+        super().setup()
+
     def do_POST(self) -> None:
         self._serve()
 
@@ -223,7 +264,7 @@ class _Handler(BaseHTTPRequestHandler):
     def _play(self, reply: Reply) -> None:
         state = self.server_state
         only_bytes = all(isinstance(step, bytes) for step in reply.body)
-        self.send_response(reply.status)
+        self.send_response(reply.status, reply.reason)
         for name, value in reply.headers.items():
             self.send_header(name, value)
         if reply.chunked:
