@@ -517,8 +517,8 @@ def aread_batches(decoder: SSEDecoder, reads: AsyncIterable[bytes]) -> AsyncIter
     return abatches(decoder, reads)
 
 
-async def _flatten(batches: AsyncIterator[List[Any]]) -> AsyncIterator[Any]:
-    async for batch in batches:
+async def _flatten(lists: AsyncIterator[List[Any]]) -> AsyncIterator[Any]:
+    async for batch in lists:
         for item in batch:
             yield item
 
