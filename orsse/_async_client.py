@@ -62,7 +62,8 @@ if TYPE_CHECKING:
     from ._redact import Redactor
     from ._response_types import Response, ResponseEvent
     from ._responses import ResponseAccumulator
-    from ._types import ChatCompletion, ChatCompletionChunk
+    from ._completion import ChatCompletion
+    from ._wire import ChatCompletionChunk
 
 __all__ = ["AsyncClient", "AsyncChatStream", "AsyncResponseStream"]
 

@@ -22,7 +22,7 @@ from itertools import chain, repeat
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
 
-from . import _sse_fast
+from ._sse_fast import SMALL_READ, abatches, batches, big_read, small_read
 from ._errors import OrsseError, SSELimitError
 
 if TYPE_CHECKING:
@@ -313,15 +313,21 @@ class SSEDecoder:
             self._after_cr = data[-1] == 13
             self._plain = not self._after_cr
             data = data.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
-        out: List[Any] = []
         if size > self.max_line_size or size > self.max_event_size:
+            out: List[Any] = []
             self._near_limits(data, out)
-        elif len(partial) <= _LONG_LINE:
-            _sse_fast.read(self, data, out)
-        else:
+        elif len(partial) > _LONG_LINE:
+            out = []
             if b"\n" in data:
                 data = self._end_long_line(data, out)
             self._general(data, out)
+        # The shortcuts (in _sse_fast) for the shapes LLM streams have; for anything
+        # else they come back to _general() and _lines().
+        elif len(data) <= SMALL_READ:
+            out = small_read(self, data)
+        else:
+            out = []
+            big_read(self, data, out)
         self._bytes_done += size - len(partial)
         return out
 
@@ -503,16 +509,16 @@ def read_batches(decoder: SSEDecoder, reads: Iterable[bytes]) -> Iterator[List[A
     One list per read lets the caller work a read at a time and flatten with
     ``chain.from_iterable()``, in C, rather than resume a generator per event.
     """
-    return _sse_fast.batches(decoder, reads)
+    return batches(decoder, reads)
 
 
 def aread_batches(decoder: SSEDecoder, reads: AsyncIterable[bytes]) -> AsyncIterator[List[Any]]:
     """:func:`read_batches` for an async iterable of reads."""
-    return _sse_fast.abatches(decoder, reads)
+    return abatches(decoder, reads)
 
 
-async def _flatten(batches: AsyncIterator[List[Any]]) -> AsyncIterator[Any]:
-    async for batch in batches:
+async def _flatten(lists: AsyncIterator[List[Any]]) -> AsyncIterator[Any]:
+    async for batch in lists:
         for item in batch:
             yield item
 

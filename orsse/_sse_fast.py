@@ -11,11 +11,11 @@ part of the same layer; nothing above this layer may.
 
 The tiny-read holding that used to sit in the read loop (reads under 32 bytes put aside
 and joined 64 at a time) is gone: without it 1 B reads measured 0.8x-1.0x on CPython and
-0.7x on PyPy, i.e. faster, and it let big reads after a tiny one pile up far past
-``max_line_size``.
+0.7x-0.9x on PyPy, i.e. no slower, and it let big reads after a tiny one pile up far past
+``max_line_size`` (64 reads: 504 MiB of 8 MiB reads).
 
-Everything here is called from :meth:`SSEDecoder._read`, once the read's BOM, CR and
-limit questions are settled (no CR left in it, and nothing it could complete can pass a
+The decoder's reads go to :func:`small_read` and :func:`big_read` from
+:meth:`SSEDecoder._read`, once the read's BOM, CR and limit questions are settled (no CR left in it, and nothing it could complete can pass a
 limit except pending data lines, which ``_add_data()`` counts).
 """
 
@@ -35,28 +35,12 @@ if TYPE_CHECKING:
 
     _Block = Union[bytes, bytearray]
 
-#: Reads up to this size are split at LF (small_read); bigger ones at "\n\ndata: ".
+#: Reads up to this size are split at LF (small_read); bigger ones at "\n\ndata: " (big_read).
 SMALL_READ = 512
 
 #: What stands between two single-line data events of the common shape: splitting
 #: ``data: A\n\ndata: B\n\n`` at it gives ``data: A`` and ``B\n\n``.
 NEXT_DATA = b"\n\ndata: "
-
-
-def read(decoder: SSEDecoder, data: bytes, out: List[Any]) -> None:
-    """A read with no CR whose lines cannot break a limit: its items onto *out*."""
-    if len(data) <= SMALL_READ:
-        small_read(decoder, data, out)
-        return
-    pieces: List[_Block] = data.split(NEXT_DATA)  # type: ignore[assignment]
-    if len(pieces) == 1:
-        decoder._general(data, out)
-        return
-    partial = decoder._partial_line
-    if partial:
-        pieces[0] = partial + pieces[0]
-        partial.clear()
-    split_read(decoder, pieces, out)
 
 
 # -- a small read ---------------------------------------------------------------------
@@ -68,13 +52,15 @@ def read(decoder: SSEDecoder, data: bytes, out: List[Any]) -> None:
 # whole-event read below took most of those).
 
 
-def small_read(decoder: SSEDecoder, data: bytes, out: List[Any]) -> None:
+def small_read(decoder: SSEDecoder, data: bytes) -> List[Any]:
+    """A read of up to SMALL_READ bytes: the items of the events it completes."""
     partial = decoder._partial_line
     lines: List[_Block] = data.split(b"\n")  # type: ignore[assignment]
     rest = lines.pop()
+    out: List[Any]
     if not lines:
         partial += rest
-        return
+        return []
     if partial:
         partial += lines[0]
         lines[0] = partial  # decoded below, before partial is cleared
@@ -84,15 +70,22 @@ def small_read(decoder: SSEDecoder, data: bytes, out: List[Any]) -> None:
         if len(lines) == 2 and not (decoder._data_lines or decoder._event_type or decoder._block_retry is not None):
             # A whole event of the common shape.
             decoder.last_event_id = event_id = decoder._id_buffer
-            out.append(decoder._output.message(value, event_id))
+            out = [decoder._output.message(value, event_id)]
         else:
             decoder._add_data(value)
-            if len(lines) == 2:
-                out.append(decoder._dispatch())
+            out = [decoder._dispatch()] if len(lines) == 2 else []
+    elif not line and len(lines) == 1:  # a blank line alone: the read after a data line
+        if decoder._data_lines:
+            out = [decoder._dispatch()]
+        else:
+            out = []
+            decoder._lines([""], out)
     else:
+        out = []
         decoder._lines([line.decode("utf-8", "replace") for line in lines], out)
     partial.clear()
     partial += rest
+    return out
 
 
 # -- a big read -----------------------------------------------------------------------
@@ -103,6 +96,19 @@ def small_read(decoder: SSEDecoder, data: bytes, out: List[Any]) -> None:
 # (iter_data 1.53-1.60x, iter_json 1.10-1.15x), 16 KiB reads 1.02-2.72x (iter_json
 # 1.20-1.25x). On PyPy it is within noise (0.9-1.1x, one outlier each way), which does
 # not make it worth dropping on CPython's account.
+
+
+def big_read(decoder: SSEDecoder, data: bytes, out: List[Any]) -> None:
+    """A read of more than SMALL_READ bytes: cut at each "\\n\\ndata: " when it holds one."""
+    pieces: List[_Block] = data.split(NEXT_DATA)  # type: ignore[assignment]
+    if len(pieces) == 1:
+        decoder._general(data, out)
+        return
+    partial = decoder._partial_line
+    if partial:
+        pieces[0] = partial + pieces[0]
+        partial.clear()
+    split_read(decoder, pieces, out)
 
 
 def split_read(decoder: SSEDecoder, pieces: List[_Block], out: List[Any]) -> None:
@@ -192,10 +198,14 @@ def _mixed(decoder: SSEDecoder, pieces: List[_Block], values: List[str], out: Li
 # And a read that is exactly one event of the common shape (``data: ...\n\n``, one line,
 # nothing pending before it), the way a live stream arrives, is taken whole in the loop
 # too: no method call, no split, the data decoded straight from the read.
-# ``quiet`` says whether nothing is pending: no partial line, no data lines, type or
-# retry, no BOM or CR question open. Without it, one read per event: iter_data 1.56x,
+# ``quiet`` (with an empty partial line) says nothing is pending: no data lines, type
+# or retry, no BOM or CR question open. It is tested after the test for a read that
+# ends no line, which stays the first and cheapest: at 7 B reads even one more local
+# test there measured 1.04-1.1x. Without it, one read per event: iter_data 1.56x,
 # iter_json 1.09-1.15x, iter_chunks 1.08x, collect 1.05-1.10x (CPython); 1.67x, 1.23x,
-# 1.15x, 1.14x (PyPy); other read sizes within noise.
+# 1.15x, 1.14x (PyPy); other read sizes within noise. Testing the data slice for LF and
+# CR (``in``, memchr) rather than ``find(b"\n", 6)`` on the read then bought another
+# 1.25x (iter_data) and 1.06x (iter_json) on CPython, within noise on PyPy.
 
 
 def batches(decoder: SSEDecoder, reads: Iterable[bytes]) -> Iterator[List[Any]]:
@@ -208,26 +218,20 @@ def batches(decoder: SSEDecoder, reads: Iterable[bytes]) -> Iterator[List[Any]]:
     whole = min(decoder.max_line_size, decoder.max_event_size)
     plain = quiet = False
     for chunk in reads:
-        if (
-            quiet
-            and chunk[-2:] == b"\n\n"
-            and chunk[:6] == b"data: "
-            and chunk.find(b"\n", 6) == len(chunk) - 2
-            and len(chunk) <= whole
-            and 13 not in chunk
-        ):
-            decoder._bytes_done += len(chunk)
-            decoder.last_event_id = event_id = decoder._id_buffer
-            yield [message(chunk[6:-2].decode("utf-8", "replace"), event_id)]
-            continue
         if plain and 10 not in chunk and 13 not in chunk:
             # Appended first and taken back out if it went past the limit: one len()
             # instead of two, and never more than the limit plus this read held.
             partial += chunk
             if len(partial) > limit:
                 _too_long(decoder, chunk)
-            quiet = False
             continue
+        if quiet and not partial and chunk[-2:] == b"\n\n" and chunk[:6] == b"data: " and len(chunk) <= whole:
+            value = chunk[6:-2]
+            if 10 not in value and 13 not in value:
+                decoder._bytes_done += len(chunk)
+                decoder.last_event_id = event_id = decoder._id_buffer
+                yield [message(value.decode("utf-8", "replace"), event_id)]
+                continue
         try:
             out = read(chunk)
         except SSELimitError as error:
@@ -236,7 +240,7 @@ def batches(decoder: SSEDecoder, reads: Iterable[bytes]) -> Iterator[List[Any]]:
                 yield list(error.events)
             raise
         plain = decoder._plain
-        quiet = plain and not partial and _quiet(decoder)
+        quiet = plain and not (decoder._data_lines or decoder._event_type or decoder._block_retry is not None)
         if out:
             yield out
     decoder.close()
@@ -251,24 +255,18 @@ async def abatches(decoder: SSEDecoder, reads: AsyncIterable[bytes]) -> AsyncIte
     whole = min(decoder.max_line_size, decoder.max_event_size)
     plain = quiet = False
     async for chunk in reads:
-        if (
-            quiet
-            and chunk[-2:] == b"\n\n"
-            and chunk[:6] == b"data: "
-            and chunk.find(b"\n", 6) == len(chunk) - 2
-            and len(chunk) <= whole
-            and 13 not in chunk
-        ):
-            decoder._bytes_done += len(chunk)
-            decoder.last_event_id = event_id = decoder._id_buffer
-            yield [message(chunk[6:-2].decode("utf-8", "replace"), event_id)]
-            continue
         if plain and 10 not in chunk and 13 not in chunk:
             partial += chunk
             if len(partial) > limit:
                 _too_long(decoder, chunk)
-            quiet = False
             continue
+        if quiet and not partial and chunk[-2:] == b"\n\n" and chunk[:6] == b"data: " and len(chunk) <= whole:
+            value = chunk[6:-2]
+            if 10 not in value and 13 not in value:
+                decoder._bytes_done += len(chunk)
+                decoder.last_event_id = event_id = decoder._id_buffer
+                yield [message(value.decode("utf-8", "replace"), event_id)]
+                continue
         try:
             out = read(chunk)
         except SSELimitError as error:
@@ -276,15 +274,10 @@ async def abatches(decoder: SSEDecoder, reads: AsyncIterable[bytes]) -> AsyncIte
                 yield list(error.events)
             raise
         plain = decoder._plain
-        quiet = plain and not partial and _quiet(decoder)
+        quiet = plain and not (decoder._data_lines or decoder._event_type or decoder._block_retry is not None)
         if out:
             yield out
     decoder.close()
-
-
-def _quiet(decoder: SSEDecoder) -> bool:
-    """No event is under way: the next read may be taken as a whole event."""
-    return not decoder._data_lines and not decoder._event_type and decoder._block_retry is None
 
 
 def _too_long(decoder: SSEDecoder, chunk: bytes) -> NoReturn:

@@ -44,7 +44,8 @@ if TYPE_CHECKING:
     from ._http import Headers
     from ._response_types import Response, ResponseEvent
     from ._responses import ResponseAccumulator
-    from ._types import ChatCompletion, ChatCompletionChunk
+    from ._completion import ChatCompletion
+    from ._wire import ChatCompletionChunk
 
 __all__ = ["Client", "ChatStream", "ResponseStream"]
 
