@@ -4,7 +4,7 @@
                           printed as the bytes arrive
         --events          print the raw events and comments instead (with --json: JSON lines)
         --json            print the rebuilt completion as JSON
-  orsse chat -m MODEL [--system TEXT] [--reasoning] [--json] [--save FILE] PROMPT...|-
+  orsse chat -m MODEL [--system TEXT] [--reasoning] [--json] PROMPT...|-
                           stream an answer from OpenRouter (or --base-url); usage, cost and
                           speed go to stderr
         -i, --interactive a conversation: one prompt per line (/reset, /save FILE, /help);
@@ -199,8 +199,7 @@ def _parser() -> argparse.ArgumentParser:
         "parse",
         help="replay a recorded stream",
         description="Parse a recorded event stream (a file, or - for standard input) and "
-        "print the message, reasoning, tool calls and usage it rebuilds, as the bytes arrive. "
-        "`orsse chat --save FILE` records one.",
+        "print the message, reasoning, tool calls and usage it rebuilds, as the bytes arrive.",
         epilog=epilog,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -247,11 +246,6 @@ def _parser() -> argparse.ArgumentParser:
     chat.add_argument(
         "--json", action="store_true",
         help=f"print the rebuilt completion as JSON instead of the text (with -i: one line per answer); {JSON_NOTE}",
-    )  # fmt: skip
-    chat.add_argument(
-        "--save", metavar="FILE",
-        help="write the response body to FILE exactly as received, byte for byte; "
-        "`orsse parse FILE` replays it",
     )  # fmt: skip
     chat.add_argument(
         "--base-url", default=None,
@@ -658,9 +652,6 @@ def _chat_command(args: argparse.Namespace, context: _Context) -> int:
     except ValueError as exc:
         output.error(str(exc))
         return EXIT_USAGE
-    if args.interactive and args.save:
-        output.error("--save records one response; in a conversation use /save FILE")
-        return EXIT_USAGE
     settings = _Settings(args, key, base_url, params)
 
     import logging
@@ -699,24 +690,12 @@ def _one_prompt(settings: _Settings, context: _Context) -> int:
         output.error("the prompt is empty")
         return EXIT_USAGE
     messages = _system(args) + [{"role": "user", "content": prompt}]
-    save: Optional[BinaryIO] = None
-    if args.save:
-        try:
-            save = open(args.save, "wb")
-        except OSError as exc:
-            output.error(f"cannot write {args.save}: {exc.strerror or exc}")
-            return EXIT_BAD_INPUT
-    try:
-        code, _completion = _answer(settings, context, messages, save)
-    finally:
-        if save is not None:
-            save.close()
+    code, _completion = _answer(settings, context, messages)
     return code
 
 
 def _answer(
-    settings: _Settings, context: _Context, messages: List[Any], save: Optional[BinaryIO] = None,
-    json_lines: bool = False,
+    settings: _Settings, context: _Context, messages: List[Any], json_lines: bool = False
 ) -> Tuple[int, Optional[ChatCompletion]]:
     """Stream one answer to *messages*: the exit code, and the completion when it succeeded.
 
@@ -732,6 +711,7 @@ def _answer(
     started = time.perf_counter()
     first: Optional[float] = None
     in_reasoning = False
+    thinking.start()  # from the start: connecting and queueing are part of the wait
     try:
         try:
             stream = stream_chat(
@@ -749,9 +729,9 @@ def _answer(
             # Not an OrsseError: a bad --base-url, a header or a field that cannot be sent.
             if isinstance(exc, OrsseError):
                 raise
+            thinking.stop()
             output.error(str(exc))
             return EXIT_USAGE, None
-        thinking.start()
         with stream:
             for chunk in stream:
                 for choice in chunk.choices:

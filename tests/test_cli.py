@@ -334,7 +334,6 @@ def test_chat_bad_command_lines(capsys: pytest.CaptureFixture[str]) -> None:
     assert "base_url" in error_line(result)
     assert run("chat", "-m", "m", "-p", "novalue", "hi").code == 2
     assert run("chat", "-m", "m", "-p", "stream=false", "hi").code == 2
-    assert run("chat", "-m", "m", "-i", "--save", "x.sse").code == 2
     assert run("chat", "-m", "m", "-").code == 2  # an empty prompt
     assert run("chat", "hi").code == 2  # no -m
     assert run().code == 2
