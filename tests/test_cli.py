@@ -729,3 +729,67 @@ def test_interactive_ctrl_c_stops_the_answer_not_the_conversation(server: Server
     assert b"stopped" in err
     # The stopped answer is not part of the conversation.
     assert server.requests[1].json["messages"] == [{"role": "user", "content": "then a short one"}]
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="a pseudo-terminal is POSIX")
+def test_interactive_on_a_terminal(server: Server) -> None:
+    """The terminal path for real: a pseudo-terminal as the child's controlling terminal,
+    so the prompt, readline, Ctrl-C (the terminal's ^C) and Ctrl-D (^D) are the real ones."""
+    import pty
+
+    server.add(Reply(body=[content_chunk("Long"), AwaitClose(timeout=10.0)]), sse_reply(answer("Short.")))
+    master, slave = pty.openpty()
+
+    def become_terminal_owner() -> None:  # in the child: a session whose terminal is the pty
+        import fcntl
+        import termios
+
+        os.setsid()
+        fcntl.ioctl(0, termios.TIOCSCTTY, 0)
+
+    env = _env(KEY)
+    env["TERM"] = "dumb"  # readline without escape sequences to wade through
+    child = subprocess.Popen(
+        [sys.executable, "-m", "orsse", "chat", "-i", "--base-url", server.url, "--timeout", "10", "-m", "m"],
+        cwd=ROOT, env=env, stdin=slave, stdout=slave, stderr=slave, preexec_fn=become_terminal_owner,
+    )  # fmt: skip
+    os.close(slave)
+    screen = b""
+    seen = 0  # how much of the screen earlier steps have read
+
+    def until(wanted: bytes) -> None:
+        """Read the terminal until *wanted* appears after what earlier steps read."""
+        nonlocal screen, seen
+        deadline = time.monotonic() + 10
+        while screen.find(wanted, seen) < 0 and time.monotonic() < deadline:
+            ready, _, _ = select.select([master], [], [], 0.1)
+            if ready:
+                try:
+                    screen += os.read(master, 4096)
+                except OSError:  # the child has gone: the terminal is hung up
+                    break
+        found = screen.find(wanted, seen)
+        assert found >= 0, (wanted, screen[seen:])
+        seen = found + len(wanted)
+
+    try:
+        until(b"> ")
+        os.write(master, b"tell me a long story\r")
+        until(b"Long")
+        os.write(master, b"\x03")  # ^C during the answer: stops it
+        until(b"stopped")
+        assert server.client_closed.wait(5.0)
+        until(b"> ")
+        os.write(master, b"\x03")  # ^C at the prompt: a fresh prompt, still here
+        until(b"> ")
+        os.write(master, b"then a short one\r")
+        until(b"Short.")
+        until(b"> ")
+        os.write(master, b"\x04")  # ^D leaves
+        assert child.wait(timeout=10) == 0
+    finally:
+        if child.poll() is None:
+            child.kill()
+            child.wait()
+        os.close(master)
+    assert server.requests[1].json["messages"] == [{"role": "user", "content": "then a short one"}]
