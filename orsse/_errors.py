@@ -111,6 +111,20 @@ class IncompleteStreamError(OrsseError):
         self.partial = partial
 
 
+class ResponseLimitError(OrsseError, ValueError):
+    """A rebuilt Responses API response grew past its accumulator's ``max_response_size``.
+
+    Raised before more is kept, so memory stays bounded whatever the server sends;
+    ``partial`` is the response rebuilt so far, ``limit`` and ``size`` are in characters.
+    """
+
+    def __init__(self, message: str, limit: int, size: int, partial: Any = None) -> None:
+        super().__init__(message)
+        self.limit = limit
+        self.size = size
+        self.partial = partial
+
+
 # -- the client's errors (orsse.stream_chat) ---------------------------------------------
 
 

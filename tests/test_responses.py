@@ -1,0 +1,437 @@
+"""The Responses API layer (``orsse._responses``, ``orsse._response_types``): the hand-written
+streams of ``fixtures/synthetic_responses/`` (failed, incomplete, ``error`` events, unknown
+event types, a refusal, bad JSON, a stream joined late, OpenRouter's data-only shape), then
+the errors, the size limit and the seams other layers call.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import pickle
+import random
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+
+import orsse
+from _fixtures import FIXTURES, fixture_id, fixture_path, load_expected, sse_files
+from chunk_helpers import agen, bytewise, random_splits
+
+if TYPE_CHECKING:
+    from typing import Any, Dict, Iterable, List, Sequence, Tuple
+
+SYNTHETIC = sse_files("synthetic_responses")
+synthetic_params = pytest.mark.parametrize("sse", SYNTHETIC, ids=fixture_id)
+RECORDED_TEXT = fixture_path("recorded-responses", "TestOpenAIResponsesCommon", "openai-gpt-4o", "simple_streaming.0.sse")
+RECORDED_THINKING = fixture_path(
+    "recorded-responses", "TestOpenAIResponsesWithSummaryThinking", "openai-o4-mini", "thinking-streaming.1.sse"
+)
+
+
+def outcome(pieces: Iterable[bytes]) -> Tuple[str, Any, List[str]]:
+    """(``"ok"`` or the error's class name, the response or the error, the event types seen)."""
+    seen: List[str] = []
+    accumulator = orsse.ResponseAccumulator()
+    try:
+        for event in orsse.iter_response_events(pieces, accumulator=accumulator):
+            seen.append(event.type)
+    except orsse.OrsseError as error:
+        return type(error).__name__, error, seen
+    return "ok", accumulator.result(), seen
+
+
+def aoutcome(pieces: Sequence[bytes]) -> Tuple[str, Any, List[str]]:
+    async def run() -> Tuple[str, Any, List[str]]:
+        seen: List[str] = []
+        accumulator = orsse.ResponseAccumulator()
+        try:
+            async for event in orsse.aiter_response_events(agen(pieces), accumulator=accumulator):
+                seen.append(event.type)
+        except orsse.OrsseError as error:
+            return type(error).__name__, error, seen
+        return "ok", accumulator.result(), seen
+
+    return asyncio.run(run())
+
+
+def check(result: Tuple[str, Any, List[str]], expected: Dict[str, Any]) -> None:
+    kind, value, seen = result
+    assert kind == expected["outcome"]
+    if "event_types" in expected:
+        assert seen == expected["event_types"]
+    if kind == "ok":
+        assert value.to_dict() == expected["response"]
+        if "output_text" in expected:
+            assert value.output_text == expected["output_text"]
+        return
+    assert isinstance(value.partial, orsse.Response)
+    assert value.partial.to_dict() == expected["partial"]
+    if kind == "StreamError":
+        assert value.code == expected["code"]
+        assert value.message == expected["message"]
+        if "metadata" in expected:
+            assert value.metadata == expected["metadata"]
+    if kind == "ChunkDecodeError":
+        assert value.event_index == expected["event_index"]
+        assert expected["event_type"] in str(value)
+
+
+def test_synthetic_streams_are_there() -> None:
+    names = {sse.name for sse in SYNTHETIC}
+    assert {"failed.sse", "incomplete.sse", "error_event.sse", "error_nested.sse", "unknown_events.sse",
+            "refusal.sse", "bad_json.sse", "deltas_without_added.sse", "data_only_done.sse"} <= names  # fmt: skip
+    assert all(sse.with_name(sse.name[:-4] + ".expected.json").is_file() for sse in SYNTHETIC)
+
+
+@synthetic_params
+def test_synthetic_stream_gives_its_expected_outcome(sse: Path) -> None:
+    check(outcome([sse.read_bytes()]), load_expected(sse))
+
+
+@synthetic_params
+def test_synthetic_stream_under_any_split_sync_and_async(sse: Path) -> None:
+    raw = sse.read_bytes()
+    expected = load_expected(sse)
+    check(outcome(bytewise(raw)), expected)
+    rng = random.Random(sse.name)
+    for max_size in (2, 9, 100):
+        check(outcome(random_splits(raw, rng, max_size)), expected)
+    check(aoutcome([raw]), expected)
+    check(aoutcome(random_splits(raw, rng, 7)), expected)
+
+
+@pytest.mark.parametrize(
+    "sse", [sse for sse in SYNTHETIC if "output_from_deltas_only" in load_expected(sse)], ids=fixture_id
+)
+def test_output_from_deltas_only(sse: Path) -> None:
+    expected = load_expected(sse)
+    kept = [
+        block + b"\n\n"
+        for block in sse.read_bytes().split(b"\n\n")
+        if block.strip() and b'.done"' not in block and b'"response.completed"' not in block
+    ]
+    kind, error, _ = outcome(kept)
+    assert kind == "IncompleteStreamError"
+    assert [item.to_dict() for item in error.partial.output] == expected["output_from_deltas_only"]
+
+
+def test_refusal_is_not_text() -> None:
+    sse = FIXTURES / "synthetic_responses" / "refusal.sse"
+    expected = load_expected(sse)
+    response = orsse.collect_response([sse.read_bytes()])
+    assert response.refusal == expected["refusal"]
+    assert response.output_text == ""
+    cut = sse.read_bytes().split(b"event: response.completed")[0]
+    kind, error, _ = outcome([cut])
+    assert kind == "IncompleteStreamError"
+    assert [item.to_dict() for item in error.partial.output] == expected["partial_before_completed_output"]
+    assert error.partial.refusal == expected["refusal"]
+
+
+def test_incomplete_is_a_result_with_its_details() -> None:
+    response = orsse.collect_response([(FIXTURES / "synthetic_responses" / "incomplete.sse").read_bytes()])
+    assert response.status == "incomplete"
+    assert response.incomplete_details == {"reason": "max_output_tokens"}
+
+
+def test_unknown_events_are_kept_whole() -> None:
+    sse = FIXTURES / "synthetic_responses" / "unknown_events.sse"
+    expected = load_expected(sse)["unknown"]
+    comments: List[str] = []
+    events = list(orsse.iter_response_events([sse.read_bytes()], on_comment=comments.append))
+    unknown = {e.type: e for e in events if isinstance(e, orsse.UnknownResponseEvent)}
+    assert set(unknown) == set(expected)
+    assert unknown["ping"].data is None and unknown["ping"].raw == expected["ping"]
+    for name, payload in expected.items():
+        if name != "ping":
+            assert unknown[name].data == payload
+            assert unknown[name].to_dict() == payload
+            assert json.loads(unknown[name].raw) == payload
+    assert comments == ["OPENROUTER PROCESSING"]
+    delta = next(e for e in events if isinstance(e, orsse.TextDeltaEvent))
+    assert delta.extra == {"brand_new_key": {"kept": True}}
+    item = orsse.collect_response([sse.read_bytes()]).output[0]
+    assert isinstance(item, orsse.OtherItem) and item.type == "web_search_call"
+    assert item.extra == {"action": {"type": "search", "query": "orsse"}}
+
+
+def test_data_only_stream_with_comments_and_done() -> None:
+    sse = FIXTURES / "synthetic_responses" / "data_only_done.sse"
+    expected = load_expected(sse)
+    comments: List[str] = []
+    accumulator = orsse.ResponseAccumulator()
+    response = orsse.collect_response([sse.read_bytes()], accumulator=accumulator, on_comment=comments.append)
+    assert accumulator.done
+    assert len(comments) == expected["comments"]
+    assert response.reasoning_summary == expected["reasoning_summary"]
+    assert [{"call_id": c.call_id, "name": c.name, "arguments": c.arguments} for c in response.function_calls] == (
+        expected["function_calls"]
+    )
+    reasoning = response.output[0]
+    assert isinstance(reasoning, orsse.ReasoningItem)
+    assert reasoning.encrypted_content == expected["response"]["output"][0]["encrypted_content"]
+    assert orsse.detect_stream_kind(sse.read_bytes()) == "responses"
+
+
+# -- errors ------------------------------------------------------------------------------
+
+
+def events_body(*events: Any, done: bool = False) -> bytes:
+    out = []
+    for event in events:
+        text = event if isinstance(event, str) else json.dumps(event)
+        name = json.loads(text).get("type", "message") if not isinstance(event, str) else None
+        out.append((f"event: {name}\n" if name else "") + f"data: {text}\n\n")
+    if done:
+        out.append("data: [DONE]\n\n")
+    return "".join(out).encode()
+
+
+CREATED = {"type": "response.created", "sequence_number": 0,
+           "response": {"id": "resp_1", "object": "response", "status": "in_progress", "output": []}}  # fmt: skip
+ADDED = {"type": "response.output_item.added", "sequence_number": 1, "output_index": 0,
+         "item": {"id": "msg_1", "type": "message", "status": "in_progress", "role": "assistant", "content": []}}  # fmt: skip
+
+
+def delta(text: Any, number: int = 2, **extra: Any) -> Dict[str, Any]:
+    return {"type": "response.output_text.delta", "sequence_number": number, "item_id": "msg_1",
+            "output_index": 0, "content_index": 0, "delta": text, **extra}  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "bad, where",
+    [
+        (delta(5), "delta"),
+        (delta(None), "delta"),
+        (delta("x", output_index="0"), "output_index"),
+        (delta("x", content_index=True), "content_index"),
+        ({"type": "response.output_item.added", "item": [1, 2]}, "item"),
+        ({"type": "response.output_item.added", "item": {"type": "message", "content": "text"}}, "content"),
+        ({"type": "response.content_part.added", "part": None}, "part"),
+        ({"type": "response.completed", "response": {"output": {"a": 1}}}, "output"),
+        ({"type": "response.completed"}, "response"),
+        ({"type": "response.output_text.done", "text": ["a"]}, "text"),
+        ({"type": "response.output_text.annotation.added", "annotation": "x"}, "annotation"),
+    ],
+)
+def test_a_known_event_of_the_wrong_shape_is_a_chunk_decode_error(bad: Dict[str, Any], where: str) -> None:
+    kind, error, seen = outcome([events_body(CREATED, ADDED, delta("ok"), bad)])
+    assert kind == "ChunkDecodeError", error
+    assert error.event_index == 4
+    assert where in str(error) and bad["type"] in str(error)
+    assert error.partial.output_text == "ok"
+    assert seen == ["response.created", "response.output_item.added", "response.output_text.delta"]
+
+
+def test_json_that_is_not_an_object() -> None:
+    body = events_body(CREATED) + b"event: response.output_text.delta\ndata: [1, 2]\n\n"
+    kind, error, _ = outcome([body])
+    assert kind == "ChunkDecodeError" and "response.output_text.delta" in str(error)
+    kind, error, _ = outcome([events_body(CREATED) + b"data: {not json\n\n"])
+    assert kind == "ChunkDecodeError" and "no event: line" in str(error)
+
+
+def test_done_before_the_final_response_is_a_cut() -> None:
+    kind, error, seen = outcome([events_body(CREATED, ADDED, delta("Hel"), done=True) + events_body(delta("lo", 3))])
+    assert kind == "IncompleteStreamError"
+    assert "[DONE]" in str(error)
+    assert seen == ["response.created", "response.output_item.added", "response.output_text.delta"]
+    assert error.partial.output_text == "Hel"
+
+
+def test_an_empty_stream_is_a_cut() -> None:
+    for body in (b"", b": keep-alive\n\n"):
+        kind, error, _ = outcome([body])
+        assert kind == "IncompleteStreamError" and "no event at all" in str(error)
+        assert error.partial.to_dict() == {"output": []}
+
+
+def test_the_byte_source_failing_keeps_the_partial() -> None:
+    def source() -> Iterable[bytes]:
+        yield events_body(CREATED, ADDED, delta("Half an answer"))
+        raise orsse.ReadTimeout("no byte for 30 s", timeout=30.0)
+
+    kind, error, _ = outcome(source())
+    assert kind == "ReadTimeout"
+    assert error.partial.output_text == "Half an answer"
+
+
+def test_failed_with_its_own_output_keeps_it() -> None:
+    failed = {"type": "response.failed", "sequence_number": 3, "response": {
+        "id": "resp_1", "status": "failed", "error": None,
+        "output": [{"id": "msg_1", "type": "message", "status": "incomplete", "role": "assistant",
+                    "content": [{"type": "output_text", "text": "server's own"}]}]}}  # fmt: skip
+    kind, error, _ = outcome([events_body(CREATED, ADDED, delta("streamed"), failed)])
+    assert kind == "StreamError"
+    assert error.code is None and error.message == "(no message)"
+    assert error.partial.to_dict() == failed["response"]
+
+
+def test_stream_errors_survive_pickling_with_their_partial() -> None:
+    for name in ("failed.sse", "error_event.sse"):
+        _, error, _ = outcome([(FIXTURES / "synthetic_responses" / name).read_bytes()])
+        copy = pickle.loads(pickle.dumps(error))
+        assert type(copy) is orsse.StreamError
+        assert (copy.code, copy.message, str(copy)) == (error.code, error.message, str(error))
+        assert copy.partial.to_dict() == error.partial.to_dict()
+
+
+def test_mangled_recordings_give_a_response_or_an_orsse_error_never_anything_else() -> None:
+    # A fuzz invariant, kept to a modest count: bytes flipped, deleted or duplicated.
+    raw = RECORDED_THINKING.read_bytes()
+    rng = random.Random(13)
+    outcomes = set()
+    for _ in range(150):
+        data = bytearray(raw)
+        for _ in range(rng.randint(1, 4)):
+            at = rng.randrange(len(data))
+            action = rng.randrange(3)
+            if action == 0:
+                data[at] = rng.choice(b'{}[]":,\n 0a\\')
+            elif action == 1:
+                del data[at : at + rng.randint(1, 40)]
+            else:
+                data[at:at] = data[at : at + rng.randint(1, 40)]
+        kind, value, _ = outcome([bytes(data)])
+        outcomes.add(kind)
+        if kind != "ok":
+            assert isinstance(value.partial, orsse.Response)
+            value.partial.to_dict()
+    assert "ChunkDecodeError" in outcomes
+
+
+# -- the size limit ---------------------------------------------------------------------
+
+
+def test_the_rebuilt_response_is_bounded() -> None:
+    big = [delta("x" * 1000, number) for number in range(2, 200)]
+    with pytest.raises(orsse.ResponseLimitError) as info:
+        orsse.collect_response([events_body(CREATED, ADDED, *big)], max_response_size=50_000)
+    error = info.value
+    assert error.limit == 50_000 and error.size > 50_000
+    assert "max_response_size" in str(error)
+    # Nothing past the limit was kept: the partial stops before the delta that crossed it.
+    text = error.partial.output_text
+    assert 45_000 <= len(text) <= 50_000 and set(text) == {"x"}
+    assert isinstance(error, orsse.OrsseError)
+
+
+def test_a_flood_of_empty_items_is_bounded_too() -> None:
+    items = [dict(ADDED, output_index=i, item={"type": "message", "content": []}) for i in range(2000)]
+    with pytest.raises(orsse.ResponseLimitError):
+        orsse.collect_response([events_body(CREATED, *items)], max_response_size=20_000)
+
+
+def test_the_limit_is_an_accumulator_option() -> None:
+    with pytest.raises(ValueError):
+        orsse.ResponseAccumulator(max_response_size=0)
+    accumulator = orsse.ResponseAccumulator(max_response_size=10)
+    with pytest.raises(orsse.ResponseLimitError):
+        orsse.collect_response([RECORDED_TEXT.read_bytes()], accumulator=accumulator)
+
+
+def test_a_real_response_fits_the_default_limit_with_room() -> None:
+    accumulator = orsse.ResponseAccumulator()
+    orsse.collect_response([RECORDED_THINKING.read_bytes()], accumulator=accumulator)
+    assert 0 < accumulator.size < 4 * len(RECORDED_THINKING.read_bytes())
+
+
+# -- the accumulator on its own ---------------------------------------------------------
+
+
+def test_accumulator_result_is_callable_mid_stream_and_changes_nothing() -> None:
+    accumulator = orsse.ResponseAccumulator()
+    assert accumulator.result().to_dict() == {"output": []}
+    assert accumulator.status is None and not accumulator.finished
+    events = list(orsse.iter_response_events([RECORDED_TEXT.read_bytes()]))
+    for event in events[:5]:  # up to the first text delta
+        accumulator.add(event)
+    first = accumulator.result()
+    assert first.status == "in_progress" and first.output_text
+    assert accumulator.result().to_dict() == first.to_dict()
+    for event in events[5:]:
+        accumulator.add(event)
+    assert accumulator.result().status == "completed"
+    assert len(accumulator.result().output_text) > len(first.output_text)
+
+
+def test_items_are_found_by_id_when_the_output_index_is_missing() -> None:
+    no_index = dict(delta("found by id"))
+    del no_index["output_index"]
+    accumulator = orsse.ResponseAccumulator()
+    for event in orsse.iter_response_events([events_body(CREATED, ADDED, no_index)]):
+        accumulator.add(event)
+        if event.type == "response.output_text.delta":
+            break
+    assert [item.to_dict()["content"][0]["text"] for item in accumulator.result().output] == ["found by id"]
+
+
+def test_response_to_dict_round_trips_explicit_nulls_and_unknown_keys() -> None:
+    payload = {"id": "r", "object": "response", "status": "completed", "output": None, "usage": None,
+               "error": None, "new_thing": {"x": [1, None]}, "metadata": {}}  # fmt: skip
+    response = orsse.Response.from_dict(payload)
+    assert response.to_dict() == payload
+    assert response.output == [] and response.extra == {"new_thing": {"x": [1, None]}, "metadata": {}}
+
+
+def test_typed_items_and_parts() -> None:
+    response = orsse.collect_response([RECORDED_THINKING.read_bytes()])
+    reasoning, message = response.output
+    assert isinstance(reasoning, orsse.ReasoningItem) and isinstance(message, orsse.MessageItem)
+    assert reasoning.summary and isinstance(reasoning.summary[0], orsse.ContentPart)
+    assert reasoning.summary[0].type == "summary_text"
+    assert reasoning.encrypted_content and reasoning.encrypted_content.startswith("gAAAA")
+    assert response.reasoning_summary == reasoning.summary_text
+    assert message.content and message.content[0].type == "output_text"
+    assert message.content[0].annotations == []
+    assert message.text == response.output_text
+
+
+# -- seams and names ----------------------------------------------------------------------
+
+
+def test_detect_stream_kind() -> None:
+    assert orsse.detect_stream_kind(b"") is None
+    assert orsse.detect_stream_kind(b": OPENROUTER PROCESSING\n\n") is None
+    assert orsse.detect_stream_kind(b'event: response.created\ndata: {"type":"response.created"}\n') is None
+    assert orsse.detect_stream_kind(b'event: response.created\ndata: {}\n\n') == "responses"
+    assert orsse.detect_stream_kind(b'data: {"type": "response.created"}\n\n') == "responses"
+    assert orsse.detect_stream_kind(b'data: {"object":"chat.completion.chunk","choices":[]}\n\n') == "chat"
+    assert orsse.detect_stream_kind(b'data: {"type":"chat"}\n\n') == "chat"
+    assert orsse.detect_stream_kind(b"data: [DONE]\n\n") == "chat"
+
+
+RESPONSE_NAMES = [
+    "ResponseAccumulator", "iter_response_events", "aiter_response_events", "collect_response",
+    "acollect_response", "detect_stream_kind", "AnnotationAddedEvent", "ContentPart",
+    "ContentPartEvent", "FunctionCallItem", "MessageItem", "OtherItem", "OutputItemEvent",
+    "ReasoningItem", "Response", "ResponseError", "ResponseErrorEvent", "ResponseEvent",
+    "ResponseStatusEvent", "ResponseUsage", "TextDeltaEvent", "TextDoneEvent",
+    "UnknownResponseEvent", "parse_response_event",
+]  # fmt: skip
+
+
+def test_public_names_are_declared_in_all_three_places() -> None:
+    from orsse import _response_types, _responses
+
+    source = (Path(orsse.__file__).parent / "__init__.py").read_text("utf-8")
+    assert sorted(RESPONSE_NAMES) == sorted(_responses.__all__ + _response_types.__all__)
+    for name in RESPONSE_NAMES:
+        assert name in orsse.__all__, name
+        assert orsse._LAZY[name] in ("_responses", "_response_types"), name  # type: ignore[attr-defined]
+        assert re.search(rf"\b{name} as {name}\b", source), name
+        assert getattr(orsse, name).__doc__, name
+    assert "ResponseLimitError" in orsse.__all__ and issubclass(orsse.ResponseLimitError, orsse.OrsseError)
+
+
+def test_import_orsse_loads_no_response_module() -> None:
+    import subprocess
+    import sys
+
+    code = "import sys, orsse; print([m for m in ('orsse._responses', 'orsse._response_types') if m in sys.modules])"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         cwd=str(Path(orsse.__file__).parent.parent))  # fmt: skip
+    assert out.stdout.strip() == "[]"
