@@ -1,7 +1,7 @@
 """The ``orsse`` command (also ``python -m orsse``).
 
-  orsse parse FILE|-      replay a recorded stream: message, reasoning, tool calls, usage,
-                          printed as the bytes arrive
+  orsse parse FILE|-      replay a recorded stream (chat, or Responses API): message,
+                          reasoning, tool calls, usage, printed as the bytes arrive
         --events          print the raw events and comments instead (with --json: JSON lines)
         --json            print the rebuilt completion as JSON
   orsse chat -m MODEL [--system TEXT] [--reasoning] [--json] PROMPT...|-
@@ -112,7 +112,9 @@ def exit_code(error: BaseException) -> int:
         return EXIT_STREAM_ERROR
     if isinstance(error, IncompleteStreamError):
         return EXIT_TRUNCATED
-    if isinstance(error, (SSEError, ChunkDecodeError)):
+    if isinstance(error, (SSEError, ChunkDecodeError)) or isinstance(error, ValueError):
+        # The rest of orsse's ValueErrors say the same: the bytes are not acceptable
+        # (a rebuilt result past its size limit among them).
         return EXIT_BAD_INPUT
     return EXIT_INTERNAL
 
@@ -457,10 +459,42 @@ def _parse_command(args: argparse.Namespace, context: _Context) -> int:
             source.close()
 
 
+#: How much of the input is held back at most to tell a chat stream from a Responses one.
+DETECT_LIMIT = 1024 * 1024
+
+
+def _kind(blocks: Iterable[bytes]) -> Tuple[str, Iterator[bytes]]:
+    """Which kind of stream the blocks hold (``"chat"`` or ``"responses"``), and the
+    blocks again, all of them. Only blocks that can end the first event are looked at,
+    so a long first event is not decoded again and again."""
+    from ._responses import detect_stream_kind
+
+    it = iter(blocks)
+    held: List[bytes] = []
+    size = 0
+    tail = b""
+    kind: Optional[str] = None
+    for block in it:
+        held.append(block)
+        size += len(block)
+        edge = tail + block[:3]
+        if any(end in block or end in edge for end in (b"\n\n", b"\r\r", b"\n\r\n", b"\r\n\r")):
+            kind = detect_stream_kind(b"".join(held))
+        tail = block[-3:]
+        if kind is not None or size >= DETECT_LIMIT:
+            break
+    return kind or "chat", _chain_blocks(held, it)
+
+
+def _chain_blocks(held: List[bytes], rest: Iterator[bytes]) -> Iterator[bytes]:
+    yield from held
+    held.clear()
+    yield from rest
+
+
 def _replay(source: BinaryIO, where: str, args: argparse.Namespace, output: _Output) -> int:
-    """Print a recorded stream: as it arrives (text), or once it is whole (JSON)."""
-    accumulator = Accumulator()
-    live = None if args.json else LiveView(output.out_style)
+    """Print a recorded stream, chat or Responses: as it arrives (text), or once it is
+    whole (JSON)."""
     pending: List[str] = []
 
     def flush() -> None:
@@ -469,19 +503,36 @@ def _replay(source: BinaryIO, where: str, args: argparse.Namespace, output: _Out
             pending.clear()
 
     blocks = _Input(source, flush)
-    chunks = iter_chunks(
-        blocks, accumulator=accumulator, on_comment=blocks.comment,
-        max_line_size=args.max_size, max_event_size=args.max_size,
-    )  # fmt: skip
+    kind, data = _kind(blocks)
+    accumulator: Any
+    live: Any
+    if kind == "responses":
+        from ._render import ResponseLiveView
+        from ._responses import ResponseAccumulator, iter_response_events
+
+        accumulator = ResponseAccumulator()
+        live = None if args.json else ResponseLiveView(output.out_style)
+        events: Iterator[Any] = iter_response_events(
+            data, accumulator=accumulator, on_comment=blocks.comment,
+            max_line_size=args.max_size, max_event_size=args.max_size,
+        )  # fmt: skip
+    else:
+        accumulator = Accumulator()
+        live = None if args.json else LiveView(output.out_style)
+        events = iter_chunks(
+            data, accumulator=accumulator, on_comment=blocks.comment,
+            max_line_size=args.max_size, max_event_size=args.max_size,
+        )  # fmt: skip
     try:
-        for chunk in chunks:
+        for event in events:
             if live is not None:
-                pending.append(live.feed(chunk))
+                pending.append(live.feed(event))
     except OrsseError as exc:
         flush()
         partial = exc.partial if exc.partial is not None else accumulator.result()
-        if accumulator.chunk_count:
-            _print_completion(partial, live, output)
+        arrived = accumulator.event_count if kind == "responses" else accumulator.chunk_count
+        if arrived:
+            _print_result(partial, live, output)
         elif (
             isinstance(exc, IncompleteStreamError)
             and not blocks.comments
@@ -492,16 +543,17 @@ def _replay(source: BinaryIO, where: str, args: argparse.Namespace, output: _Out
         output.error(f"{where}: {exc}")
         return exit_code(exc)
     flush()
-    _print_completion(accumulator.result(), live, output)
+    _print_result(accumulator.result(), live, output)
     return EXIT_OK
 
 
-def _print_completion(completion: ChatCompletion, live: Optional[LiveView], output: _Output) -> None:
+def _print_result(result: Any, live: Any, output: _Output) -> None:
+    """The end of a replay: the rest of the live text, or the whole result as JSON."""
     if live is None:
         output.end_lines()
-        output.write(to_json(completion.to_dict()) + "\n")
+        output.write(to_json(result.to_dict()) + "\n")
     else:
-        output.write(live.finish(completion))
+        output.write(live.finish(result))
 
 
 def _print_events(source: BinaryIO, where: str, args: argparse.Namespace, output: _Output) -> int:

@@ -16,10 +16,14 @@ TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run t
 if TYPE_CHECKING:
     from typing import Any, Dict, List, Optional
 
+    from ._response_types import Response, ResponseEvent
     from ._types import ChatCompletion, ChatCompletionChunk, ChoiceDelta, Message, Usage
 
 __all__ = [
     "LiveView",
+    "ResponseLiveView",
+    "describe_response",
+    "describe_response_usage",
     "Style",
     "delta_reasoning",
     "describe",
@@ -319,8 +323,65 @@ def thinking_line(seconds: float) -> str:
 # -- the same text, as it arrives ---------------------------------------------------------
 
 
-class LiveView:
-    """Prints what :func:`describe` prints, while the stream arrives.
+class _Live:
+    """What the live views share: sections opened as their text arrives, indented as
+    :func:`describe` indents them, and the end that completes the description."""
+
+    __slots__ = ("_style", "_printed", "_section", "_line_start", "_model", "_id", "_streaming")
+
+    def __init__(self, style: Style) -> None:
+        self._style = style
+        self._printed: List[str] = []
+        self._section: Optional[str] = None
+        #: The last character printed ended a line: the next one gets the indent.
+        self._line_start = True
+        self._model: Any = None
+        self._id: Any = None
+        #: False once the stream left the order describe() prints in.
+        self._streaming = True
+
+    def _head(self) -> str:
+        return describe_head(self._model, None, self._id)
+
+    def _piece(self, section: str, text: str, out: List[str]) -> None:
+        if self._section != section:
+            if self._section is None:
+                head = self._head()
+                if head:
+                    out.append(head + "\n\n")
+            else:
+                out.append("\n\n")
+            out.append(self._style.bold(section) + "\n")
+            self._section = section
+            self._line_start = True
+        lines = text.split("\n")
+        for i, line in enumerate(lines):
+            if i:
+                out.append("\n")
+                self._line_start = True
+            if line:
+                if self._line_start:
+                    out.append("  ")
+                out.append(line)
+                self._line_start = False
+
+    def _printing(self, out: List[str]) -> str:
+        text = "".join(out)
+        if text:
+            self._printed.append(text)
+        return text
+
+    def _rest(self, whole: str, what: str) -> str:
+        printed = "".join(self._printed)
+        self._printed = [whole]
+        if whole.startswith(printed):
+            return whole[len(printed) :]
+        note = self._style.dim(f"(the stream came in another order; the whole {what}:)")
+        return ("\n" if printed and not printed.endswith("\n") else "") + "\n" + note + "\n\n" + whole
+
+
+class LiveView(_Live):
+    """Prints what :func:`describe` prints, while a chat stream arrives.
 
     ``feed(chunk)`` returns the text to print now: the head, then the reasoning and the
     answer of choice 0, indented, as their pieces come. ``finish(completion)`` returns
@@ -331,23 +392,15 @@ class LiveView:
     so the end of the output is always the complete description.
     """
 
-    __slots__ = (
-        "_style", "_printed", "_section", "_line_start", "_model", "_provider", "_id",
-        "_streaming", "_finish_delta",
-    )  # fmt: skip
+    __slots__ = ("_provider", "_finish_delta")
 
     def __init__(self, style: Style = PLAIN) -> None:
-        self._style = style
-        self._printed: List[str] = []
-        self._section: Optional[str] = None
-        #: The last character printed ended a line: the next one gets the indent.
-        self._line_start = True
-        self._model: Any = None
+        super().__init__(style)
         self._provider: Any = None
-        self._id: Any = None
-        #: False once the stream left the order describe() prints in.
-        self._streaming = True
         self._finish_delta: Any = None
+
+    def _head(self) -> str:
+        return describe_head(self._model, self._provider, self._id)
 
     def feed(self, chunk: ChatCompletionChunk) -> str:
         """The text to print for one more chunk ("" when it adds nothing printable yet)."""
@@ -379,42 +432,159 @@ class LiveView:
             content = delta.content
             if isinstance(content, str) and content:
                 self._piece("message", content, out)
-        text = "".join(out)
-        if text:
-            self._printed.append(text)
-        return text
-
-    def _piece(self, section: str, text: str, out: List[str]) -> None:
-        if self._section != section:
-            if self._section is None:
-                head = describe_head(self._model, self._provider, self._id)
-                if head:
-                    out.append(head + "\n\n")
-            else:
-                out.append("\n\n")
-            out.append(self._style.bold(section) + "\n")
-            self._section = section
-            self._line_start = True
-        lines = text.split("\n")
-        for i, line in enumerate(lines):
-            if i:
-                out.append("\n")
-                self._line_start = True
-            if line:
-                if self._line_start:
-                    out.append("  ")
-                out.append(line)
-                self._line_start = False
+        return self._printing(out)
 
     def finish(self, completion: ChatCompletion) -> str:
         """The rest of the description of *completion* (the final or the partial one)."""
-        whole = describe(completion, self._style)
-        printed = "".join(self._printed)
-        self._printed = [whole]
-        if whole.startswith(printed):
-            return whole[len(printed) :]
-        note = self._style.dim("(the stream came in another order; the whole completion:)")
-        return ("\n" if printed and not printed.endswith("\n") else "") + "\n" + note + "\n\n" + whole
+        return self._rest(describe(completion, self._style), "completion")
+
+
+# -- the Responses API --------------------------------------------------------------------
+
+_REASONING_DELTAS = ("response.reasoning_summary_text.delta", "response.reasoning_text.delta")
+
+
+def _reasoning_texts(item: Any) -> str:
+    """One reasoning item's text: its summary, else its reasoning text, parts apart."""
+    summary = "\n\n".join(_text_of(part) for part in item.summary or () if _text_of(part))
+    if summary:
+        return summary
+    return "\n\n".join(_text_of(part) for part in item.content or () if _text_of(part))
+
+
+def _text_of(part: Any) -> str:
+    text = part.text
+    return text if isinstance(text, str) else ""
+
+
+def describe_response(response: Response, style: Style = PLAIN) -> str:
+    """A Responses API response the way :func:`describe` shows a chat completion: who
+    answered, the reasoning (summaries, else reasoning text), the message, a refusal,
+    the function calls and any other output items, the status, and the usage."""
+    bold = style.bold
+    parts: List[str] = []
+    head = describe_head(response.model, None, response.id)
+    if head:
+        parts.append(head)
+    reasoning = "\n\n".join(
+        text for text in (_reasoning_texts(item) for item in response.output if item.type == "reasoning") if text
+    )
+    if reasoning:
+        parts.append(bold("reasoning") + "\n" + _indent(reasoning))
+    text = response.output_text
+    refusal = response.refusal
+    calls = response.function_calls
+    if text:
+        parts.append(bold("message") + "\n" + _indent(text))
+    elif not calls and refusal is None:
+        parts.append(bold("message") + "\n  (empty)")
+    if refusal is not None:
+        parts.append(bold("refusal") + "\n" + _indent(refusal))
+    if calls:
+        lines = []
+        for call in calls:
+            ident = f"  call_id={_shown(call.call_id)}" if call.call_id else ""
+            name = _shown(call.name) if call.name is not None else "?"
+            lines.append(f"  {name}{ident}\n      {_arguments(call.arguments)}")
+        parts.append(bold("function calls") + "\n" + "\n".join(lines))
+    others = [item for item in response.output if item.type not in ("message", "reasoning", "function_call")]
+    if others:
+        listed = "\n".join(
+            f"  - {_shown(item.type)}" + (f" ({_shown(item.status)})" if item.status else "") for item in others
+        )
+        parts.append(bold("other output") + "\n" + listed)
+    status = f"status     {_shown(response.status)}" if response.status else ""
+    if response.incomplete_details:
+        reason = response.incomplete_details.get("reason") if isinstance(response.incomplete_details, dict) else None
+        status += f" ({_shown(reason if reason else response.incomplete_details)})"
+    if response.error is not None:
+        status += f": {_shown(response.error.message)}" + (f" (code {_shown(response.error.code)})" if response.error.code else "")
+    encrypted = len([item for item in response.output if getattr(item, "encrypted_content", None)])
+    if encrypted:
+        status += ("\n" if status else "") + f"details    {encrypted} encrypted reasoning item(s)"
+    if status:
+        parts.append(status)
+    if response.usage is not None:
+        parts.append(bold("usage") + "\n" + _indent(describe_response_usage(response.usage)))
+    return "\n\n".join(parts) + "\n"
+
+
+def _arguments(arguments: Any) -> str:
+    if not isinstance(arguments, str):
+        return "{}" if arguments is None else f"{json_shown(arguments)}  (not a JSON string)"
+    if not arguments:
+        return "{}"
+    try:
+        return json.dumps(json.loads(arguments), ensure_ascii=False)
+    except (ValueError, RecursionError):
+        return f"{arguments}  (not valid JSON)"
+
+
+def describe_response_usage(usage: Any) -> str:
+    """``12 input (4 cached) + 30 output (20 reasoning) = 42``, then OpenRouter's cost."""
+    details = usage.input_tokens_details
+    cached = details.get("cached_tokens") if isinstance(details, dict) else None
+    out_details = usage.output_tokens_details
+    reasoning = out_details.get("reasoning_tokens") if isinstance(out_details, dict) else None
+    line = f"{_count(usage.input_tokens)} input"
+    if cached:
+        line += f" ({_count(cached)} cached)"
+    line += f" + {_count(usage.output_tokens)} output"
+    if reasoning:
+        line += f" ({_count(reasoning)} reasoning)"
+    if usage.total_tokens is not None:
+        line += f" = {_count(usage.total_tokens)}"
+    lines = [f"tokens     {line}"]
+    cost = usage.extra.get("cost")
+    if cost is not None:
+        lines.append(f"cost       {_money(cost)}")
+    return "\n".join(lines)
+
+
+class ResponseLiveView(_Live):
+    """:class:`LiveView` for a Responses API stream: the reasoning summary and the text
+    as their deltas come, the rest (function calls, status, usage) at the end."""
+
+    __slots__ = ("_part",)
+
+    def __init__(self, style: Style = PLAIN) -> None:
+        super().__init__(style)
+        self._part: Any = None  # which reasoning part the last reasoning delta belonged to
+
+    def feed(self, event: ResponseEvent) -> str:
+        """The text to print for one more event."""
+        kind = event.type
+        response = getattr(event, "response", None)
+        if response is not None:
+            if self._id is None:
+                self._id = response.id
+            if response.model is not None:
+                self._model = response.model
+        if not self._streaming or not kind.endswith(".delta"):
+            return ""
+        delta = getattr(event, "delta", "")
+        if not isinstance(delta, str) or not delta:
+            return ""
+        out: List[str] = []
+        if kind in _REASONING_DELTAS:
+            if self._section == "message":
+                self._streaming = False
+                return ""
+            part = (
+                getattr(event, "item_id", None), kind,
+                getattr(event, "summary_index", None), getattr(event, "content_index", None),
+            )  # fmt: skip
+            if self._part is not None and part != self._part:
+                self._piece("reasoning", "\n\n", out)
+            self._part = part
+            self._piece("reasoning", delta, out)
+        elif kind == "response.output_text.delta":
+            self._piece("message", delta, out)
+        return self._printing(out)
+
+    def finish(self, response: Response) -> str:
+        """The rest of the description of *response* (the final or the partial one)."""
+        return self._rest(describe_response(response, self._style), "response")
 
 
 # -- strict JSON ---------------------------------------------------------------------------

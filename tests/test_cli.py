@@ -607,6 +607,52 @@ def test_parse_a_stream_with_an_error(tmp_path: Path) -> None:
     assert "Par" in result.out and "boom" in error_line(result)
 
 
+def test_parse_a_responses_stream() -> None:
+    path = FIXTURES / "recorded-responses" / "TestOpenAIResponsesWithSummaryThinking" / "openai-gpt-5" / "thinking-streaming.0.sse"
+    result = run("parse", str(path))
+    assert result.code == 0, result
+    for expected in (
+        "model      gpt-5-2025-08-07\n",
+        "reasoning\n  **Getting weather info**",
+        "function calls\n  weather  call_id=call_zgUaIBRPTwxxOusyyKw5NVMH\n      {\"location\": \"Florence, Italy\"}",
+        "tokens     63 input + 121 output (64 reasoning) = 184",
+    ):
+        assert expected in result.out, (expected, result.out)
+    assert run("parse", "-", stdin=path.read_bytes()).out == result.out
+    as_json = run("parse", "--json", str(path))
+    assert as_json.code == 0, as_json
+    assert json.loads(as_json.out) == orsse.collect_response([path.read_bytes()]).to_dict()
+
+
+class Trickle(io.BytesIO):
+    """Standard input that hands over a few bytes a read, as a slow pipe does."""
+
+    def read1(self, size: int = -1) -> bytes:
+        return super().read1(7)
+
+
+@pytest.mark.parametrize("path", [THINKING, FIXTURES / "recorded-responses" / "TestOpenAIResponsesCommon" / "openai-gpt-4o" / "simple_streaming.0.sse"], ids=["chat", "responses"])
+def test_parse_tells_the_kind_of_stream_however_it_trickles_in(path: Path) -> None:
+    out, err = io.StringIO(), io.StringIO()
+    code = main(["parse", "-"], stdin=Trickle(path.read_bytes()), stdout=out, stderr=err, environ={})
+    assert (code, err.getvalue()) == (0, "")
+    assert out.getvalue() == run("parse", str(path)).out
+
+
+def test_parse_a_responses_stream_that_fails_or_is_cut() -> None:
+    error = FIXTURES / "synthetic_responses" / "error_event.sse"
+    result = run("parse", str(error))
+    assert result.code == 6, result
+    assert "Rate limit reached" in error_line(result) and "function calls" in result.out
+    text = FIXTURES / "recorded-responses" / "TestOpenAIResponsesCommon" / "openai-gpt-4o" / "simple_streaming.0.sse"
+    cut = b"".join(split_events(text.read_bytes())[:8])
+    partial = run("parse", "--json", "-", stdin=cut)
+    assert partial.code == 7, partial
+    assert json.loads(partial.out)["id"].startswith("resp_")
+    bad = run("parse", "-", stdin=b"event: response.created\ndata: {not json\n\n")
+    assert bad.code == 8, bad
+
+
 # -- what needs a real process ---------------------------------------------------------------
 
 

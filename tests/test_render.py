@@ -15,9 +15,11 @@ import pytest
 import orsse
 from orsse._render import (
     LiveView,
+    ResponseLiveView,
     Style,
     delta_reasoning,
     describe,
+    describe_response,
     describe_usage,
     message_reasoning,
     stats_line,
@@ -25,7 +27,7 @@ from orsse._render import (
     to_json,
     token_line,
 )
-from _fixtures import RECORDED, SEEDS, fixture_id, real_streams, sse_files
+from _fixtures import FIXTURES, RECORDED, SEEDS, fixture_id, real_streams, sse_files
 from _server import sse_event
 
 if TYPE_CHECKING:
@@ -276,3 +278,64 @@ def test_to_json_deeply_nested() -> None:
 def test_thinking_line() -> None:
     assert thinking_line(0.2) == "thinking… 0s"
     assert thinking_line(4.9) == "thinking… 4s"
+
+
+# -- the Responses API ----------------------------------------------------------------------
+
+RESPONSES = FIXTURES / "recorded-responses"
+RESPONSE_TEXT = RESPONSES / "TestOpenAIResponsesCommon" / "openai-gpt-4o" / "simple_streaming.0.sse"
+RESPONSE_THINKING = RESPONSES / "TestOpenAIResponsesWithSummaryThinking" / "openai-gpt-5" / "thinking-streaming.0.sse"
+RESPONSE_STREAMS = sse_files("recorded-responses") + sse_files("synthetic_responses")
+#: Reasoning that arrives after the text has begun.
+RESPONSES_OUT_OF_ORDER = {"synthetic_responses/deltas_without_added.sse"}
+
+
+def test_describe_a_response() -> None:
+    text = describe_response(orsse.collect_response([RESPONSE_TEXT.read_bytes()]))
+    assert text.startswith("model      gpt-4o-2024-08-06\nid         resp_099d6c816b4d9f35016a3c11f9593481a2a77e9b90b888ae50\n")
+    assert "\n\nmessage\n  Olá!\n\nstatus     completed\n\nusage\n  tokens     20 input + 3 output = 23\n" in text
+
+
+def test_describe_a_response_with_a_summary_and_a_function_call() -> None:
+    text = describe_response(orsse.collect_response([RESPONSE_THINKING.read_bytes()]))
+    assert "\n\nreasoning\n  **Getting weather info**\n\n  I need to respond" in text
+    assert "\n\nfunction calls\n  weather  call_id=call_zgUaIBRPTwxxOusyyKw5NVMH\n      {\"location\": \"Florence, Italy\"}" in text
+    assert "details    1 encrypted reasoning item(s)" in text
+    assert "tokens     63 input + 121 output (64 reasoning) = 184" in text
+    assert "\nmessage" not in text
+
+
+def test_describe_a_response_that_stopped_short() -> None:
+    incomplete = describe_response(orsse.collect_response([(FIXTURES / "synthetic_responses" / "incomplete.sse").read_bytes()]))
+    assert "status     incomplete (" in incomplete
+    refusal = describe_response(orsse.collect_response([(FIXTURES / "synthetic_responses" / "refusal.sse").read_bytes()]))
+    assert "\nrefusal\n  " in refusal
+
+
+def test_response_usage_of_the_wrong_type() -> None:
+    usage = orsse.ResponseUsage.from_dict(
+        {"input_tokens": "20", "output_tokens": [3], "input_tokens_details": "x", "cost": "0.1"}
+    )
+    response = orsse.Response(id="r", model="m", status="completed", usage=usage)
+    text = describe_response(response)
+    assert 'tokens     "20" input + [3] output' in text and 'cost       "0.1" (not a number)' in text
+
+
+@pytest.mark.parametrize("path", RESPONSE_STREAMS, ids=fixture_id)
+def test_response_live_view_prints_what_describe_prints(path: Path) -> None:
+    view = ResponseLiveView()
+    accumulator = orsse.ResponseAccumulator()
+    pieces = []
+    try:
+        for event in orsse.iter_response_events([path.read_bytes()], accumulator=accumulator):
+            pieces.append(view.feed(event))
+    except orsse.OrsseError:
+        pass
+    expected = describe_response(accumulator.result())
+    printed = "".join(pieces) + view.finish(accumulator.result())
+    if fixture_id(path) in RESPONSES_OUT_OF_ORDER:
+        assert "another order" in printed and printed.endswith("\n\n" + expected)
+    else:
+        assert printed == expected
+        if "reasoning\n" in expected or "message\n" in expected:
+            assert "".join(pieces), "the text should print before the end"
