@@ -344,6 +344,9 @@ class _Live:
         return describe_head(self._model, None, self._id)
 
     def _piece(self, section: str, text: str, out: List[str]) -> None:
+        if section == self._section and not self._line_start and "\n" not in text:
+            out.append(text)  # the common piece: more of the line already begun
+            return
         if self._section != section:
             if self._section is None:
                 head = self._head()
