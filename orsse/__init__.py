@@ -2,7 +2,9 @@
 
 Layers, each usable on its own: bytes -> :class:`ServerSentEvent` (:class:`SSEDecoder`, sans-IO;
 or just the data with :func:`iter_data`, or dicts with :func:`iter_json`) -> typed chunks ->
-:class:`Accumulator` -> the rebuilt completion; and a urllib client on top.
+:class:`Accumulator` -> the rebuilt completion; and a urllib client on top. The Responses
+API stream has the same: :func:`iter_response_events` (typed events) ->
+:class:`ResponseAccumulator` -> :class:`Response` (:func:`collect_response`).
 """
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
@@ -40,6 +42,7 @@ if TYPE_CHECKING:
     from ._responses import collect_response as collect_response
     from ._responses import detect_stream_kind as detect_stream_kind
     from ._responses import iter_response_events as iter_response_events
+    from ._responses import parse_response_event as parse_response_event
     from ._response_types import (
         AnnotationAddedEvent as AnnotationAddedEvent,
         ContentPart as ContentPart,
@@ -58,7 +61,6 @@ if TYPE_CHECKING:
         TextDeltaEvent as TextDeltaEvent,
         TextDoneEvent as TextDoneEvent,
         UnknownResponseEvent as UnknownResponseEvent,
-        parse_response_event as parse_response_event,
     )
     from ._json import aiter_json as aiter_json
     from ._json import iter_json as iter_json
@@ -154,7 +156,7 @@ _LAZY = {
     "TextDeltaEvent": "_response_types",
     "TextDoneEvent": "_response_types",
     "UnknownResponseEvent": "_response_types",
-    "parse_response_event": "_response_types",
+    "parse_response_event": "_responses",
 }
 
 

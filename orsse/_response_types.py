@@ -45,7 +45,6 @@ __all__ = [
     "TextDeltaEvent",
     "TextDoneEvent",
     "UnknownResponseEvent",
-    "parse_response_event",
 ]
 
 _SLOTS = {"slots": True} if sys.version_info >= (3, 10) else {}
@@ -708,12 +707,12 @@ del _kind
 KNOWN_EVENT_TYPES = frozenset(_EVENT_TYPES)
 
 
-def parse_response_event(payload: JSONObject, event_name: str = "message") -> ResponseEvent:
+def event_from_dict(payload: JSONObject, event_name: str = "message") -> ResponseEvent:
     """The typed event for one decoded payload; *event_name* is the SSE ``event:`` field,
     used when the payload names no ``type`` of its own.
 
     Raises ``TypeError``/``ValueError`` for a known event whose payload has the wrong shape;
-    the iterators turn that into a :class:`ChunkDecodeError` naming the event.
+    its callers turn that into a :class:`ChunkDecodeError` naming the event.
     """
     kind = payload.get("type")
     if type(kind) is not str:

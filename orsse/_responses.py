@@ -17,6 +17,7 @@ response arrives it is the result, exactly as sent.
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 
 from ._errors import ChunkDecodeError, IncompleteStreamError, OrsseError, ResponseLimitError, StreamError
@@ -37,7 +38,7 @@ from ._response_types import (
     TextDoneEvent,
     AnnotationAddedEvent,
     UnknownResponseEvent,
-    parse_response_event,
+    event_from_dict,
     with_output,
 )
 from ._sse import DEFAULT_MAX_EVENT_SIZE, DEFAULT_MAX_LINE_SIZE, SSEDecoder, aiter_events, iter_events
@@ -55,6 +56,7 @@ if TYPE_CHECKING:
         Iterator,
         List,
         Optional,
+        Union,
     )
 
     from ._response_types import OutputItem, ResponseEvent
@@ -67,6 +69,7 @@ __all__ = [
     "collect_response",
     "acollect_response",
     "detect_stream_kind",
+    "parse_response_event",
 ]
 
 #: The default bound on a rebuilt response, in characters of text and structure (see
@@ -227,12 +230,7 @@ _TARGETS: Dict[str, Any] = {
 }
 
 
-def _target_name(event_type: str) -> str:
-    # "response.output_text.delta" -> "output_text"
-    name = _TARGET_NAMES.get(event_type)
-    return event_type[9 : event_type.rindex(".")] if name is None else name
-
-
+#: "response.output_text.delta" -> "output_text", for every delta and done type.
 _TARGET_NAMES = {f"response.{name}.{end}": name for name in _TARGETS for end in ("delta", "done")}
 
 
@@ -268,6 +266,7 @@ class ResponseAccumulator:
         self.event_count = 0
         #: ``data: [DONE]`` was seen (set by the iterators).
         self.done = False
+        #: What has been counted against ``max_response_size`` so far.
         self.size = 0
         self._items: Dict[int, _ItemState] = {}
         self._next_output = 0  # one past the highest output index, for events with none
@@ -385,7 +384,9 @@ class ResponseAccumulator:
         return None if part.done else part
 
     def _add_delta(self, event: TextDeltaEvent) -> None:
-        name = _target_name(event.type)
+        name = _TARGET_NAMES.get(event.type)
+        if name is None:
+            return  # a delta event made by hand with a type of its own: nothing to join
         delta = event.delta
         self._grow(len(delta))
         if name == "function_call_arguments":
@@ -406,7 +407,9 @@ class ResponseAccumulator:
             part.logprobs.extend(event.logprobs)
 
     def _add_done_text(self, event: TextDoneEvent) -> None:
-        name = _target_name(event.type)
+        name = _TARGET_NAMES.get(event.type)
+        if name is None:
+            return
         if name == "function_call_arguments":
             state = self._state(event.output_index, event.item_id, _new_call)
             if state.done:
@@ -469,6 +472,31 @@ class ResponseAccumulator:
 # -- from bytes to events ----------------------------------------------------------------
 
 
+def _typed(payload: Dict[str, Any], name: str, data: str, index: int) -> ResponseEvent:
+    try:
+        return event_from_dict(payload, name)
+    except (TypeError, ValueError, AttributeError, KeyError, RecursionError) as exc:
+        kind = payload.get("type")
+        kind = kind if type(kind) is str else name
+        raise ChunkDecodeError(f"unexpected shape of a {kind!r} event: {exc}", data, index) from None
+
+
+def parse_response_event(
+    data: Union[str, bytes, Dict[str, Any]], event_name: str = "message", *, event_index: int = 0
+) -> ResponseEvent:
+    """One typed event from its JSON text or an already decoded dict; *event_name* is the
+    SSE ``event:`` field, used when the payload names no ``type`` of its own.
+
+    An event of a type orsse does not know comes back as an :class:`UnknownResponseEvent`.
+    A payload that is not a JSON object, or a known event of the wrong shape, raises
+    :class:`ChunkDecodeError` naming *event_index*.
+    """
+    if isinstance(data, dict):
+        return _typed(data, event_name, json.dumps(data, default=repr), event_index)
+    text = data.decode("utf-8", "replace") if isinstance(data, (bytes, bytearray)) else data
+    return _typed(json_object(text, event_index), event_name, text, event_index)
+
+
 class _ResponseReader:
     """What the sync and async iterators share: one SSE event in, one typed event out
     (or ``None`` at ``[DONE]``), the errors raised with the partial response."""
@@ -502,12 +530,7 @@ class _ResponseReader:
             # A named event orsse does not know may carry anything: kept whole, as text.
             event: ResponseEvent = UnknownResponseEvent(name, None, None, data)
         else:
-            try:
-                event = parse_response_event(payload, name)
-            except (TypeError, ValueError, AttributeError, KeyError, RecursionError) as exc:
-                kind = payload.get("type")
-                kind = kind if type(kind) is str else name
-                raise ChunkDecodeError(f"unexpected shape of a {kind!r} event: {exc}", data, index) from None
+            event = _typed(payload, name, data, index)
         if type(event) is UnknownResponseEvent and not event.raw:
             event.raw = data
         self.accumulator.add(event)

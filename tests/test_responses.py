@@ -435,3 +435,65 @@ def test_import_orsse_loads_no_response_module() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          cwd=str(Path(orsse.__file__).parent.parent))  # fmt: skip
     assert out.stdout.strip() == "[]"
+
+
+def test_done_events_are_whole_and_win_over_the_deltas() -> None:
+    text_done = {"type": "response.output_text.done", "sequence_number": 3, "item_id": "msg_1",
+                 "output_index": 0, "content_index": 0, "text": "Hello, world"}  # fmt: skip
+    part_done = {"type": "response.content_part.done", "sequence_number": 5, "item_id": "msg_1",
+                 "output_index": 0, "content_index": 0,
+                 "part": {"type": "output_text", "text": "Hello, world!", "annotations": [{"type": "x"}]}}  # fmt: skip
+    item_done = {"type": "response.output_item.done", "sequence_number": 7, "output_index": 0,
+                 "item": {"id": "msg_1", "type": "message", "status": "completed", "role": "assistant",
+                          "content": [{"type": "output_text", "text": "Final."}]}}  # fmt: skip
+
+    def partial(*events: Any) -> List[Dict[str, Any]]:
+        kind, error, _ = outcome([events_body(CREATED, ADDED, *events)])
+        assert kind == "IncompleteStreamError"
+        return [item.to_dict() for item in error.partial.output]
+
+    content = lambda output: output[0]["content"]  # noqa: E731
+    assert content(partial(delta("Hel"), text_done))[0]["text"] == "Hello, world"
+    # Text after a part's .done does not change the part.
+    assert content(partial(delta("Hel"), text_done, delta("lo", 4), part_done, delta("??", 6))) == [
+        part_done["part"]
+    ]
+    # Nor does anything after the item's .done change the item.
+    assert partial(delta("Hel"), item_done, delta("more", 8), part_done) == [item_done["item"]]
+
+
+def test_function_arguments_done_and_a_late_name() -> None:
+    added = {"type": "response.output_item.added", "sequence_number": 1, "output_index": 0,
+             "item": {"id": "fc_1", "type": "function_call", "call_id": "call_1", "arguments": ""}}  # fmt: skip
+    pieces = [{"type": "response.function_call_arguments.delta", "sequence_number": 2 + i, "item_id": "fc_1",
+               "output_index": 0, "delta": piece} for i, piece in enumerate(['{"a"', ": 1", "}"])]  # fmt: skip
+    done = {"type": "response.function_call_arguments.done", "sequence_number": 9, "item_id": "fc_1",
+            "output_index": 0, "arguments": '{"a": 1}', "name": "add"}  # fmt: skip
+    accumulator = orsse.ResponseAccumulator()
+    with pytest.raises(orsse.IncompleteStreamError):
+        for event in orsse.iter_response_events([events_body(CREATED, added, *pieces)], accumulator=accumulator):
+            pass
+    (call,) = accumulator.result().function_calls
+    assert (call.call_id, call.name, call.arguments) == ("call_1", None, '{"a": 1}')
+    accumulator.add(orsse.parse_response_event(done))
+    (call,) = accumulator.result().function_calls
+    assert (call.name, call.arguments) == ("add", '{"a": 1}')
+
+
+def test_parse_response_event_from_text_bytes_or_dict() -> None:
+    payload = delta("Hi", 7, obfuscation="pad")
+    for data in (json.dumps(payload), json.dumps(payload).encode(), payload):
+        event = orsse.parse_response_event(data)
+        assert isinstance(event, orsse.TextDeltaEvent)
+        assert (event.type, event.sequence_number, event.delta, event.obfuscation) == (
+            "response.output_text.delta", 7, "Hi", "pad"
+        )
+        assert event.to_dict() == payload
+    # The payload's own type wins over the event: line; the line names a typeless payload.
+    assert orsse.parse_response_event(payload, "something.else").type == "response.output_text.delta"
+    unnamed = orsse.parse_response_event({"sequence_number": 1}, "response.weird")
+    assert isinstance(unnamed, orsse.UnknownResponseEvent) and unnamed.type == "response.weird"
+    for bad in ("[1]", b"{nope", delta(3)):
+        with pytest.raises(orsse.ChunkDecodeError) as info:
+            orsse.parse_response_event(bad, event_index=9)
+        assert info.value.event_index == 9
