@@ -16,8 +16,8 @@ TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run t
 if TYPE_CHECKING:
     from typing import Any, Dict, List, Optional
 
-    from ._response_types import Response, ResponseEvent
-    from ._types import ChatCompletion, ChatCompletionChunk, ChoiceDelta, Message, Usage
+    # From the package, which names them wherever the modules below it keep them.
+    from . import ChatCompletion, ChatCompletionChunk, ChoiceDelta, Message, Response, ResponseEvent, Usage
 
 __all__ = [
     "LiveView",
