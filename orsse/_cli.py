@@ -22,8 +22,8 @@ Exit codes:
   5    network error: could not connect, or timed out
   6    the server reported an error mid-stream
   7    the stream was cut off (it ended early or the connection dropped)
-  8    bad input: an unreadable or unwritable file, input that is not an event stream
-       (empty, binary, compressed), a malformed stream or chunk, or one past a size limit
+  8    bad input: an unreadable file, input that is not an event stream (empty,
+       binary, compressed), a malformed stream or chunk, or one past a size limit
   130  interrupted (Ctrl-C); what had arrived stays printed
   141  the output was closed early (a pipe such as `| head`)
 
@@ -201,8 +201,9 @@ def _parser() -> argparse.ArgumentParser:
     parse = commands.add_parser(
         "parse",
         help="replay a recorded stream",
-        description="Parse a recorded event stream (a file, or - for standard input) and "
-        "print the message, reasoning, tool calls and usage it rebuilds, as the bytes arrive.",
+        description="Parse a recorded event stream (a file, or - for standard input): a chat\n"
+        "completion or a Responses API stream. Prints the message, reasoning, tool calls and\n"
+        "usage it rebuilds, as the bytes arrive.",
         epilog=epilog,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -221,8 +222,8 @@ def _parser() -> argparse.ArgumentParser:
     chat = commands.add_parser(
         "chat",
         help="stream an answer from a model",
-        description="Send a prompt and print the answer as it streams. Usage, cost, time to "
-        "first token and speed go to stderr.",
+        description="Send a prompt and print the answer as it streams. Usage, cost, time to\n"
+        "first token and speed go to stderr; on a terminal, 'thinking… 4s' while none has come.",
         epilog=epilog,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -352,7 +353,11 @@ _COMPRESSED = (
     (b"BZh", "bzip2-compressed data: decompress it first (bunzip2)"),
     (b"\xfd7zXZ\x00", "xz-compressed data: decompress it first (unxz)"),
     (b"PK\x03\x04", "a zip archive: unpack it first"),
+    (b"\xff\xfe", "UTF-16 text, not UTF-8: convert it first (iconv -f UTF-16 -t UTF-8)"),
+    (b"\xfe\xff", "UTF-16 text, not UTF-8: convert it first (iconv -f UTF-16 -t UTF-8)"),
 )
+#: The bytes looked at before the input is judged: enough for the longest magic number.
+_SNIFF_BYTES = 6
 _SSE_FIELDS = (b"data", b"event", b"id", b"retry", b"")
 
 
@@ -418,20 +423,28 @@ class _Input:
 
     def __iter__(self) -> Iterator[bytes]:
         read = getattr(self.source, "read1", self.source.read)
-        while True:
+        first = b""
+        while len(first) < _SNIFF_BYTES:  # a pipe may hand over a byte or two at first
             self.before_read()
             data = read(READ_SIZE)
             if not data:
                 break
-            if not self.size:
-                self.head = data[:512]
-                what = looks_like(data)
-                if what is not None:
-                    raise _NotAStream(f"is {what}")
+            first += data
+        if not first:
+            raise _NotAStream("is empty (0 bytes): no event stream")
+        self.head = first[:512]
+        what = looks_like(first)
+        if what is not None:
+            raise _NotAStream(f"is {what}")
+        self.size = len(first)
+        yield first
+        while True:
+            self.before_read()
+            data = read(READ_SIZE)
+            if not data:
+                return
             self.size += len(data)
             yield data
-        if not self.size:
-            raise _NotAStream("is empty (0 bytes): no event stream")
 
 
 def _parse_command(args: argparse.Namespace, context: _Context) -> int:

@@ -577,8 +577,9 @@ def test_parse_a_missing_file() -> None:
         (b"\x89PNG\r\n\x1a\n\x00\x00", "binary"),
         (b'{"id": "gen-1", "choices": [{"message": {"content": "Hi"}}]}', "JSON"),
         (b"<html><body>502 Bad Gateway</body></html>", "HTML"),
+        ("data: [DONE]\n\n".encode("utf-16"), "UTF-16"),
     ],
-    ids=["empty", "gzip", "binary", "png", "json", "html"],
+    ids=["empty", "gzip", "binary", "png", "json", "html", "utf16"],
 )
 def test_parse_input_that_is_no_event_stream(tmp_path: Path, data: bytes, says: str) -> None:
     path = tmp_path / "input.sse"
@@ -628,7 +629,7 @@ class Trickle(io.BytesIO):
     """Standard input that hands over a few bytes a read, as a slow pipe does."""
 
     def read1(self, size: int = -1) -> bytes:
-        return super().read1(7)
+        return super().read1(1 if self.tell() == 0 else 7)
 
 
 @pytest.mark.parametrize("path", [THINKING, FIXTURES / "recorded-responses" / "TestOpenAIResponsesCommon" / "openai-gpt-4o" / "simple_streaming.0.sse"], ids=["chat", "responses"])
@@ -637,6 +638,12 @@ def test_parse_tells_the_kind_of_stream_however_it_trickles_in(path: Path) -> No
     code = main(["parse", "-"], stdin=Trickle(path.read_bytes()), stdout=out, stderr=err, environ={})
     assert (code, err.getvalue()) == (0, "")
     assert out.getvalue() == run("parse", str(path)).out
+
+
+def test_parse_judges_the_input_on_more_than_a_first_tiny_read() -> None:
+    out, err = io.StringIO(), io.StringIO()
+    code = main(["parse", "-"], stdin=Trickle(gzip.compress(THINKING.read_bytes())), stdout=out, stderr=err, environ={})
+    assert code == 8 and "gzip-compressed" in err.getvalue()
 
 
 def test_parse_a_responses_stream_that_fails_or_is_cut() -> None:
