@@ -15,7 +15,7 @@ from __future__ import annotations
 import base64
 import json
 import random
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, Union
 
 __all__ = [
     "READ_SIZES",
@@ -23,12 +23,17 @@ __all__ = [
     "benchmark_streams",
     "chat_stream",
     "cut",
+    "event_reads",
+    "reads_of",
     "image_stream",
     "tool_stream",
 ]
 
 #: The read sizes every stream is delivered in.
 READ_SIZES = (1, 7, 64, 1024, 16384, 65536)
+
+#: Beside the sizes: one read per event (and per keep-alive), as a live stream arrives.
+EVENT = "event"
 
 KEEPALIVE = "OPENROUTER PROCESSING"
 DONE = "[DONE]"
@@ -76,6 +81,22 @@ class Stream:
 def cut(raw: bytes, size: int) -> List[bytes]:
     """*raw* delivered in reads of *size* bytes (the last one shorter)."""
     return [raw[i : i + size] for i in range(0, len(raw), size)]
+
+
+def event_reads(raw: bytes) -> List[bytes]:
+    """*raw* delivered as a live stream arrives: one read per block up to and including
+    its blank line (``data: ...\n\n``, or a keep-alive comment and its blank line)."""
+    end = b"\r\n\r\n" if b"\r\n" in raw else b"\n\n"
+    reads = [block + end for block in raw.split(end)]
+    last = reads.pop()
+    if last != end:
+        reads.append(last[: -len(end)])
+    return reads
+
+
+def reads_of(raw: bytes, read: Union[int, str]) -> List[bytes]:
+    """*raw* in reads of *read* bytes, or one read per event for :data:`EVENT`."""
+    return event_reads(raw) if read == EVENT else cut(raw, int(read))
 
 
 def _dumps(obj: Any) -> str:

@@ -10,20 +10,13 @@ from __future__ import annotations
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
 
-from ._types import (
-    ChatCompletion,
-    Choice,
-    ChoiceLogprobs,
-    FunctionCall,
-    Message,
-    ReasoningDetail,
-    ToolCall,
-)
+from ._completion import ChatCompletion, Choice, FunctionCall, Message, ToolCall
+from ._wire import ChoiceLogprobs, ReasoningDetail
 
 if TYPE_CHECKING:
     from typing import Any, Dict, List, Optional
 
-    from ._types import (
+    from ._wire import (
         Annotation,
         ChatCompletionChunk,
         ChoiceDelta,
@@ -116,8 +109,9 @@ class _DetailState:
 
 def _replace_id(detail: ReasoningDetail, new_id: str) -> ReasoningDetail:
     return ReasoningDetail(
-        detail.type, detail.text, detail.summary, detail.data, detail.signature,
-        detail.format, detail.index, new_id, detail.extra,
+        type=detail.type, text=detail.text, summary=detail.summary, data=detail.data,
+        signature=detail.signature, format=detail.format, index=detail.index, id=new_id,
+        extra=detail.extra,
     )  # fmt: skip
 
 
@@ -154,7 +148,7 @@ class _ToolCallState:
         call = ToolCall(
             id=self.id,
             type=self.type or "function",
-            function=FunctionCall(self.name, "".join(self.arguments)),
+            function=FunctionCall(name=self.name, arguments="".join(self.arguments)),
             index=self.index,
             extra=extra,
         )
@@ -166,7 +160,7 @@ class _ToolCallState:
 
 class _ChoiceState:
     __slots__ = (
-        "index", "role", "content", "refusal", "reasoning", "details", "tool_calls",
+        "index", "role", "content", "refusal", "reasoning", "reasoning_content", "details", "tool_calls",
         "annotations", "images", "audio", "logprobs_content", "logprobs_refusal",
         "logprobs_extra", "finish_reason", "native_finish_reason", "delta_extra",
         "choice_extra", "finish_delta",
@@ -178,6 +172,7 @@ class _ChoiceState:
         self.content: Optional[List[str]] = None
         self.refusal: Optional[List[str]] = None
         self.reasoning: Optional[List[str]] = None
+        self.reasoning_content: Optional[List[str]] = None
         self.details: List[_DetailState] = []
         self.tool_calls: Dict[int, _ToolCallState] = {}
         self.annotations: List[Annotation] = []
@@ -225,6 +220,12 @@ class _ChoiceState:
                 self.reasoning = [text]
             else:
                 self.reasoning.append(text)
+        text = delta.reasoning_content
+        if text is not None:
+            if self.reasoning_content is None:
+                self.reasoning_content = [text]
+            else:
+                self.reasoning_content.append(text)
         text = delta.refusal
         if text is not None:
             if self.refusal is None:
@@ -285,17 +286,30 @@ class _ChoiceState:
             _merge_extra(self.logprobs_extra, logprobs.extra)
 
     def result(self) -> Choice:
+        extra = dict(self.delta_extra)
+        reasoning = _join(self.reasoning)
+        reasoning_name = "reasoning"
+        if self.reasoning_content is not None:
+            # DeepSeek's name for the same text (GLM, xAI, llama.cpp): it is the
+            # reasoning, written back under that name. A stream that sends both names
+            # keeps each under its own.
+            if reasoning is None:
+                reasoning = _join(self.reasoning_content)
+                reasoning_name = "reasoning_content"
+            else:
+                extra["reasoning_content"] = _join(self.reasoning_content)
         message = Message(
             role=self.role,
             content=_join(self.content),
             refusal=_join(self.refusal),
-            reasoning=_join(self.reasoning),
+            reasoning=reasoning,
+            reasoning_name=reasoning_name,
             reasoning_details=[detail.result() for detail in self.details],
             tool_calls=[self.tool_calls[index].result() for index in sorted(self.tool_calls)],
             annotations=list(self.annotations),
             images=list(self.images),
             audio=None if self.audio is None else dict(self.audio),
-            extra=dict(self.delta_extra),
+            extra=extra,
         )
         has_logprobs = (
             self.logprobs_content is not None
@@ -304,9 +318,9 @@ class _ChoiceState:
         )
         logprobs = (
             ChoiceLogprobs(
-                None if self.logprobs_content is None else list(self.logprobs_content),
-                None if self.logprobs_refusal is None else list(self.logprobs_refusal),
-                dict(self.logprobs_extra),
+                content=None if self.logprobs_content is None else list(self.logprobs_content),
+                refusal=None if self.logprobs_refusal is None else list(self.logprobs_refusal),
+                extra=dict(self.logprobs_extra),
             )
             if has_logprobs
             else None

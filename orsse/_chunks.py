@@ -9,8 +9,8 @@ TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run t
 from ._accumulate import Accumulator
 from ._errors import ChunkDecodeError, IncompleteStreamError, OrsseError, StreamError
 from ._json import invalid_json, json_object
-from ._sse import DATA_OR_TYPED, DEFAULT_MAX_EVENT_SIZE, DEFAULT_MAX_LINE_SIZE, SSEDecoder, _aiterate, _batches
-from ._types import ChatCompletionChunk, ErrorDetail
+from ._sse import DATA_UNLESS_TYPED, DEFAULT_MAX_EVENT_SIZE, DEFAULT_MAX_LINE_SIZE, aread_batches, new_decoder, read_batches
+from ._wire import ChatCompletionChunk, ErrorDetail
 
 if TYPE_CHECKING:
     from typing import (
@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     )
 
     from ._sse import ServerSentEvent
-    from ._types import ChatCompletion
+    from ._completion import ChatCompletion
 
 __all__ = ["parse_chunk", "iter_chunks", "aiter_chunks", "collect", "acollect"]
 
@@ -82,8 +82,11 @@ class _ChunkReader:
         max_event_size: int,
     ) -> None:
         self.accumulator = Accumulator() if accumulator is None else accumulator
-        self.decoder = SSEDecoder(
-            max_line_size=max_line_size, max_event_size=max_event_size, on_comment=on_comment
+        self.decoder = new_decoder(
+            DATA_UNLESS_TYPED,
+            max_line_size=max_line_size,
+            max_event_size=max_event_size,
+            on_comment=on_comment,
         )
         self.event_index = 0
         #: ``[DONE]`` was seen: nothing after it is read.
@@ -96,7 +99,7 @@ class _ChunkReader:
         that came after them, if one did: the caller hands the chunks on (perhaps to be
         shown as they come) before it raises the error.
 
-        *batch* is what the decoder gives in DATA_OR_TYPED mode: the data of each event
+        *batch* is what a DATA_UNLESS_TYPED decoder gives: the data of each event
         without an ``event`` field, the whole event for the others.
         """
         out: List[ChatCompletionChunk] = []
@@ -175,11 +178,10 @@ class _ChunkReader:
 
 
 def _chunk_batches(reader: _ChunkReader, chunks: Iterable[bytes]) -> Iterator[List[ChatCompletionChunk]]:
-    # One list of chunks per read, flattened by chain.from_iterable() in C; the decoder's
-    # inline fast path for reads that end no line comes with _batches().
+    # One list of chunks per read, flattened by chain.from_iterable() in C.
     take = reader.take
     try:
-        for batch in _batches(reader.decoder, chunks, DATA_OR_TYPED):
+        for batch in read_batches(reader.decoder, chunks):
             out, error = take(batch)
             if out:
                 yield out
@@ -225,8 +227,8 @@ async def aiter_chunks(
     reader = _ChunkReader(accumulator, on_comment, max_line_size, max_event_size)
     take = reader.take
     try:
-        async for item in _aiterate(reader.decoder, chunks, DATA_OR_TYPED):
-            out, error = take((item,))
+        async for batch in aread_batches(reader.decoder, chunks):
+            out, error = take(batch)
             for chunk in out:
                 yield chunk
             if error is not None:

@@ -72,8 +72,7 @@ from ._sse import DEFAULT_MAX_EVENT_SIZE, SSEDecoder
 if TYPE_CHECKING:
     from typing import Any, BinaryIO, Dict, Iterable, Iterator, List, Mapping, Optional, Sequence, TextIO, Tuple
 
-    # From the package, which names them wherever the modules below it keep them.
-    from . import ChatCompletion, Message
+    from ._completion import ChatCompletion, Message
 
 __all__ = ["main"]
 

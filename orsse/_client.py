@@ -40,7 +40,8 @@ from ._errors import (
 if TYPE_CHECKING:
     from typing import Any, Dict, Iterator, List, Mapping, Optional, Sequence, Tuple, Union
 
-    from ._types import ChatCompletion, ChatCompletionChunk
+    from ._completion import ChatCompletion
+    from ._wire import ChatCompletionChunk
 
     TimeoutArg = Union[None, float, Tuple[Optional[float], Optional[float]]]
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
 
 if TYPE_CHECKING:
-    from typing import Any, Mapping, Optional, Sequence, Tuple
+    from typing import Any, Mapping, Optional, Sequence, Tuple, Type
 
-    from ._types import ChatCompletion
+    from ._completion import ChatCompletion
 
 #: How much of a bad payload an error message quotes: enough to recognise it,
 #: never so much that a multi-megabyte event floods a log.
@@ -26,7 +26,8 @@ class OrsseError(Exception):
 
     ``partial`` is the completion rebuilt from what arrived before the error, when the
     error happened while chunks were being collected (``iter_chunks``, ``collect``, the
-    client); ``None`` when there was nothing to rebuild.
+    client); ``None`` when there was nothing to rebuild. For a Responses API stream
+    (``iter_response_events``, ``collect_response``) it is the :class:`Response` so far.
     """
 
     partial: Optional[ChatCompletion] = None
@@ -39,8 +40,8 @@ class OrsseError(Exception):
         return (_rebuild, (type(self), self.args), self.__dict__)
 
 
-def _rebuild(cls: type, args: Tuple[Any, ...]) -> OrsseError:
-    error: OrsseError = cls.__new__(cls, *args)
+def _rebuild(cls: Type[OrsseError], args: Tuple[Any, ...]) -> OrsseError:
+    error = cls.__new__(cls, *args)
     error.args = args  # OSError's __new__ (the timeouts' TimeoutError) leaves them to __init__
     return error
 

@@ -18,7 +18,7 @@ from itertools import chain
 from json.scanner import c_make_scanner  # type: ignore[attr-defined]  # not in typeshed
 
 from ._errors import ChunkDecodeError
-from ._sse import DATA, DEFAULT_MAX_EVENT_SIZE, DEFAULT_MAX_LINE_SIZE, SSEDecoder, _aiterate, _batches
+from ._sse import DATA, DEFAULT_MAX_EVENT_SIZE, DEFAULT_MAX_LINE_SIZE, aread_batches, new_decoder, read_batches
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
 
@@ -59,7 +59,7 @@ def _json_object_by_scanner(data: str, event_index: int) -> Dict[str, Any]:
     try:
         payload, end = scan(data, 0)  # type: ignore[misc]  # only used where scan exists
     except (StopIteration, ValueError, RecursionError):
-        end = -1
+        return _json_object_slowly(data, event_index)
     if end == len(data) and type(payload) is dict:
         return payload
     return _json_object_slowly(data, event_index)
@@ -84,11 +84,11 @@ def _json_object_slowly(data: str, event_index: int) -> Dict[str, Any]:
 json_object = _json_object_slowly if scan is None else _json_object_by_scanner
 
 
-def _objects(decoder: SSEDecoder, chunks: Iterable[bytes], done: Optional[str]) -> Iterator[List[Dict[str, Any]]]:
-    # One list per read, as _batches() gives the data: chain.from_iterable() flattens them
-    # in C. An error after some objects of a read is raised once those are out.
+def _objects(batches: Iterator[List[str]], done: Optional[str]) -> Iterator[List[Dict[str, Any]]]:
+    # One list per read, as read_batches() gives the data: chain.from_iterable() flattens
+    # them in C. An error after some objects of a read is raised once those are out.
     event_index = 0
-    for batch in _batches(decoder, chunks, DATA):
+    for batch in batches:
         objects: List[Dict[str, Any]] = []
         append = objects.append
         for data in batch:
@@ -123,10 +123,10 @@ def iter_json(
     whether the stream was cut off; :func:`iter_chunks` does both. ``done=None`` reads to
     the end of the bytes.
     """
-    decoder = SSEDecoder(
-        max_line_size=max_line_size, max_event_size=max_event_size, on_comment=on_comment
+    decoder = new_decoder(
+        DATA, max_line_size=max_line_size, max_event_size=max_event_size, on_comment=on_comment
     )
-    return chain.from_iterable(_objects(decoder, chunks, done))
+    return chain.from_iterable(_objects(read_batches(decoder, chunks), done))
 
 
 async def aiter_json(
@@ -138,12 +138,13 @@ async def aiter_json(
     on_comment: Optional[Callable[[str], None]] = None,
 ) -> AsyncIterator[Dict[str, Any]]:
     """:func:`iter_json` for an async iterable of bytes."""
-    decoder = SSEDecoder(
-        max_line_size=max_line_size, max_event_size=max_event_size, on_comment=on_comment
+    decoder = new_decoder(
+        DATA, max_line_size=max_line_size, max_event_size=max_event_size, on_comment=on_comment
     )
     event_index = 0
-    async for data in _aiterate(decoder, chunks, DATA):
-        if data == done:
-            return
-        event_index += 1
-        yield json_object(data, event_index)
+    async for batch in aread_batches(decoder, chunks):
+        for data in batch:
+            if data == done:
+                return
+            event_index += 1
+            yield json_object(data, event_index)

@@ -16,8 +16,9 @@ TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run t
 if TYPE_CHECKING:
     from typing import Any, Dict, List, Optional
 
-    # From the package, which names them wherever the modules below it keep them.
-    from . import ChatCompletion, ChatCompletionChunk, ChoiceDelta, Message, Response, ResponseEvent, Usage
+    from ._completion import ChatCompletion, Message
+    from ._response_types import Response, ResponseEvent
+    from ._wire import ChatCompletionChunk, ChoiceDelta, Usage
 
 __all__ = [
     "LiveView",

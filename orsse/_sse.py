@@ -3,29 +3,26 @@
 Bytes go in through :meth:`SSEDecoder.feed`, whole events come out. Nothing here does
 I/O, so the same decoder serves urllib, requests, httpx, aiohttp or a file on disk.
 
-How it stays fast in pure Python (``benchmarks/bench.py`` measures it, and
-``tests/test_bench_inputs.py`` checks what it measures):
+This module holds the standard's algorithm, readable from top to bottom: the BOM, CR
+and CRLF line ends, the partial line, the fields, dispatch, and the limits. Reads of
+the shapes nearly every LLM stream has take measured shortcuts to the same result;
+those live in :mod:`._sse_fast`, each with the benchmark ratio that justifies it, and
+the general path here is what they fall back to for anything unusual.
 
-- A read with no CR and no LF in it only extends the partial line: two C-level ``in``
-  tests on ints (``b"\\n" in data`` would go through a raised and cleared TypeError) and
-  one ``bytearray +=``. :func:`iter_events` and :func:`iter_data` do even that inline,
-  without a method call, which is what makes one-byte reads affordable.
-- A small read that ends a line is split at LF, and its usual shapes (a data line, a
-  data line and its blank line, a blank line) are handled without a loop.
-- A bigger read is cut by one ``split(b"\\n\\ndata: ")``: between two cuts lies the whole
-  data of one event of the shape nearly every LLM stream has, decoded once, with no
-  per-line Python loop; the events of a read come out as one list, flattened in C.
-- Anything else (other fields, comments, multi-line data, a read that might break a
-  limit) takes the general path, the standard's algorithm line by line. CR and CRLF
-  line ends are first turned into LF, so they only cost one ``replace`` per read.
+The layers above (``_json``, ``_chunks``) use this module's seam, not the decoder's
+insides: :func:`new_decoder` makes a decoder whose events come out as an
+:class:`Output` chooses (whole events, just their data, ...), and
+:func:`read_batches` / :func:`aread_batches` run it over an (async) iterable of reads,
+one list of items per read that completed any.
 """
 
 from __future__ import annotations
 
-from itertools import chain, compress, count, repeat
-from operator import contains as _contains
+from itertools import chain, repeat
+
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
 
+from . import _sse_fast
 from ._errors import OrsseError, SSELimitError
 
 if TYPE_CHECKING:
@@ -44,15 +41,22 @@ if TYPE_CHECKING:
 
     _Block = Union[bytes, bytearray]
 
-__all__ = ["ServerSentEvent", "SSEDecoder", "iter_events", "aiter_events", "iter_data", "aiter_data"]
-
-# What the decoder's internals hand out (their ``raw`` argument): whole events; the data
-# strings alone (iter_data); or the data strings of events with no ``event`` field and
-# whole events for the others (the chunk layer, which must see ``event: error`` but
-# needs no event object for the rest). Only _dispatch() can meet an event field.
-EVENTS = 0
-DATA = 1
-DATA_OR_TYPED = 2
+__all__ = [
+    "ServerSentEvent",
+    "SSEDecoder",
+    "iter_events",
+    "aiter_events",
+    "iter_data",
+    "aiter_data",
+    # The seam for the layers above (not re-exported by the package):
+    "Output",
+    "EVENTS",
+    "DATA",
+    "DATA_UNLESS_TYPED",
+    "new_decoder",
+    "read_batches",
+    "aread_batches",
+]
 
 _BOM = b"\xef\xbb\xbf"
 
@@ -62,28 +66,15 @@ _BOM = b"\xef\xbb\xbf"
 DEFAULT_MAX_LINE_SIZE = 32 * 1024 * 1024
 DEFAULT_MAX_EVENT_SIZE = 32 * 1024 * 1024
 
-#: What stands between two single-line data events of the common shape: splitting
-#: ``data: A\n\ndata: B\n\n`` at it gives ``data: A`` and ``B\n\n``.
-_NEXT_DATA = b"\n\ndata: "
-
 #: A partial line longer than this is decoded on its own when its end arrives, and its
 #: bytes dropped before its value is cut out, so a multi-MiB line is never held in
 #: memory more than about twice.
 _LONG_LINE = 1 << 16
 
-#: Reads up to this size are split at LF; bigger ones at "\n\ndata: ".
-_SMALL_READ = 512
-
 #: ``retry`` values with more significant digits than this are ignored, as browsers
 #: ignore one that overflows: ``int()`` refuses longer strings on recent CPythons and
 #: takes quadratic time on the others.
 _MAX_RETRY_DIGITS = 4300
-
-#: Below this size, reads are "tiny" for iter_events() and iter_data(), which then put
-#: up to _HOLD of them aside before joining them onto the partial line.
-_TINY_READ = 32
-_HOLD = 64
-_NOTHING = [b""] * _HOLD
 
 
 class ServerSentEvent:
@@ -115,13 +106,78 @@ class ServerSentEvent:
         )
 
     def __eq__(self, other: object) -> bool:
-        if other.__class__ is not self.__class__:
+        if other.__class__ is not self.__class__ or not isinstance(other, ServerSentEvent):
             return NotImplemented
         return (self.data, self.event, self.id, self.retry) == (
             other.data, other.event, other.id, other.retry
         )  # fmt: skip
 
     __hash__ = None  # type: ignore[assignment]  # mutable and compared by value
+
+
+class Output:
+    """What a decoder hands out for each event it dispatches, chosen once, when it is made.
+
+    ``event(data, event_type, event_id, retry)`` makes the item of any event (its type
+    ``""`` when the stream named none); ``message(data, event_id)`` that of an event with
+    no type and no retry, the shape nearly every event has, which the shortcuts build
+    without the general call; ``messages(values, event_id)`` those of several such
+    events at once, as an iterable the caller appends to its list.
+    """
+
+    __slots__ = ("name", "event", "message", "messages")
+
+    def __init__(
+        self,
+        name: str,
+        event: Callable[[str, str, str, Optional[int]], Any],
+        message: Callable[[str, str], Any],
+        messages: Callable[[List[str], str], Iterable[Any]],
+    ) -> None:
+        self.name = name
+        self.event = event
+        self.message = message
+        self.messages = messages
+
+    def __repr__(self) -> str:
+        return f"<Output {self.name}>"
+
+
+def _event(data: str, event_type: str, event_id: str, retry: Optional[int]) -> ServerSentEvent:
+    return ServerSentEvent(data, event_type or "message", event_id, retry)
+
+
+def _message(data: str, event_id: str) -> ServerSentEvent:
+    return ServerSentEvent(data, "message", event_id, None)
+
+
+def _messages(values: List[str], event_id: str) -> Iterable[ServerSentEvent]:
+    return map(ServerSentEvent, values, repeat("message"), repeat(event_id))
+
+
+def _data(data: str, event_type: str, event_id: str, retry: Optional[int]) -> str:
+    return data
+
+
+def _data_unless_typed(data: str, event_type: str, event_id: str, retry: Optional[int]) -> Any:
+    return ServerSentEvent(data, event_type, event_id, retry) if event_type else data
+
+
+def _message_data(data: str, event_id: str) -> str:
+    return data
+
+
+def _messages_data(values: List[str], event_id: str) -> List[str]:
+    return values
+
+
+#: Whole :class:`ServerSentEvent` objects: what :meth:`SSEDecoder.feed` gives.
+EVENTS = Output("events", _event, _message, _messages)
+#: The data string of each event, nothing else (iter_data, iter_json).
+DATA = Output("data", _data, _message_data, _messages_data)
+#: The data string of each event with no ``event`` field, the whole event for the others:
+#: the chunk layer must see ``event: error`` but needs no object for the rest.
+DATA_UNLESS_TYPED = Output("data unless typed", _data_unless_typed, _message_data, _messages_data)
 
 
 class SSEDecoder:
@@ -132,10 +188,11 @@ class SSEDecoder:
     by U+FFFD, so no ``UnicodeDecodeError`` can escape.
 
     ``max_line_size`` bounds the bytes of one line and ``max_event_size`` the characters
-    of one event's data; going past either raises :class:`SSELimitError` before the
-    data is kept. ``on_comment`` is called with the text of each comment line (such as
-    OpenRouter's ``: OPENROUTER PROCESSING`` keep-alive), without the leading colon
-    and one optional space.
+    of one event's data; the read that takes either past its limit raises
+    :class:`SSELimitError`, and the decoder never keeps more than the limit. ``on_comment``
+    is called with the text of each comment line (such as OpenRouter's
+    ``: OPENROUTER PROCESSING`` keep-alive), without the leading colon and one optional
+    space.
     """
 
     def __init__(
@@ -156,6 +213,8 @@ class SSEDecoder:
         #: The reconnection time in milliseconds from the latest valid ``retry`` field.
         self.retry: Optional[int] = None
 
+        # What each dispatched event becomes; new_decoder() chooses another.
+        self._output = EVENTS
         # Bytes of the line still waiting for its end (never a CR or LF among them): a
         # bytearray grows in amortised constant time per byte, and only new bytes are
         # ever searched for a line end. The same object serves the decoder's whole life.
@@ -168,10 +227,10 @@ class SSEDecoder:
         self._closed = False
         # True when a read with no CR or LF may simply be appended to the partial line:
         # open, the BOM question settled, no CR waiting for its LF. False is always
-        # safe: it only sends the next read down the general path.
+        # safe: it only sends the next read through _read().
         self._plain = False
-        # For error messages: bytes of the stream before the partial line. The fast path
-        # counts nothing: the partial line's length says how far it got.
+        # For error messages: bytes of the stream before the partial line. Appending to
+        # the partial line counts nothing: its length says how far it got.
         self._bytes_done = 0
 
         self._data_lines: List[str] = []
@@ -187,12 +246,13 @@ class SSEDecoder:
     def feed(self, data: bytes) -> List[ServerSentEvent]:
         """Take the next bytes of the stream; return the events they complete."""
         if self._plain and 10 not in data and 13 not in data:  # ints: no exception path
+            # No line end: only more of the partial line.
             partial = self._partial_line
             if len(partial) + len(data) > self.max_line_size:
                 self._line_too_long(len(data))
             partial += data
             return []
-        return self._feed(data, EVENTS)
+        return self._read(data)
 
     def close(self) -> List[ServerSentEvent]:
         """Mark the end of the stream.
@@ -215,15 +275,16 @@ class SSEDecoder:
         """Whether bytes of an unfinished line or event are waiting for more input."""
         return bool(self._partial_line or self._data_lines or (self._head and not self._closed))
 
-    # -- internals ----------------------------------------------------------------
+    # -- lines ------------------------------------------------------------------
 
     def _line_too_long(self, extra: int) -> NoReturn:
-        """Raise for a fast-path read of *extra* bytes that the partial line cannot take."""
+        """Raise for a read of *extra* bytes with no line end that the partial line cannot take."""
         size = len(self._partial_line) + extra
         raise SSELimitError("max_line_size", self.max_line_size, size, self._bytes_done + size)
 
-    def _feed(self, data: bytes, raw: int) -> List[Any]:
-        """:meth:`feed` for every read that may end a line; *raw* says what comes out (EVENTS, DATA...)."""
+    def _read(self, data: bytes) -> List[Any]:
+        """One read that may end a line: the items (as the decoder's Output makes them) of
+        the events it completes."""
         if not self._plain:
             if self._closed:
                 raise OrsseError("SSEDecoder.feed() called after close()")
@@ -252,56 +313,27 @@ class SSEDecoder:
             self._after_cr = data[-1] == 13
             self._plain = not self._after_cr
             data = data.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+        out: List[Any] = []
         if size > self.max_line_size or size > self.max_event_size:
-            out: List[Any] = []
-            self._near_limits(data, out, raw)
-        elif len(data) <= _SMALL_READ and len(partial) <= _LONG_LINE:
-            # A small read: it completes a line or two. Nothing in it can reach a limit
-            # but pending data lines, which _add_data() counts.
-            lines: List[_Block] = data.split(b"\n")  # type: ignore[assignment]
-            rest = lines.pop()
-            if not lines:
-                partial += rest
-                return []
-            if partial:
-                partial += lines[0]
-                lines[0] = partial
-            if len(lines) == 2 and not lines[1] and lines[0][:6] == b"data: ":
-                # A data line and the blank line after it: the commonest case.
-                value = lines[0][6:].decode("utf-8", "replace")
-                if self._data_lines or self._event_type or self._block_retry is not None:
-                    self._add_data(value)
-                    out = [self._dispatch(raw)]
-                else:
-                    self.last_event_id = event_id = self._id_buffer
-                    out = [value if raw else ServerSentEvent(value, "message", event_id, None)]
-            else:
-                out = []
-                self._small(lines, out, raw)
-            partial.clear()
-            partial += rest
+            self._near_limits(data, out)
+        elif len(partial) <= _LONG_LINE:
+            _sse_fast.read(self, data, out)
         else:
-            out = []
-            end = data.rfind(b"\n") + 1
-            if len(partial) > _LONG_LINE and end:
-                data = self._end_long_line(data, out, raw)
-                end = data.rfind(b"\n") + 1
-            # Cut the read itself at each "\n\ndata: ", so the bytes of a big read are
-            # copied once.
-            pieces: List[_Block] = data.split(_NEXT_DATA)  # type: ignore[assignment]
-            if len(pieces) > 1:
-                if partial:
-                    pieces[0] = partial + pieces[0]
-                    partial.clear()
-                self._pieces(pieces, out, raw)
-            else:
-                if end:
-                    block = partial + data[:end]
-                    partial.clear()
-                    self._lines(block.decode("utf-8", "replace").split("\n")[:-1], out, raw)
-                partial += data[end:]
+            if b"\n" in data:
+                data = self._end_long_line(data, out)
+            self._general(data, out)
         self._bytes_done += size - len(partial)
         return out
+
+    def _general(self, data: bytes, out: List[Any]) -> None:
+        """The lines a read completes, then what it leaves of the next one."""
+        partial = self._partial_line
+        end = data.rfind(b"\n") + 1
+        if end:
+            block = partial + data[:end]
+            partial.clear()
+            self._lines(block.decode("utf-8", "replace").split("\n")[:-1], out)
+        partial += data[end:]
 
     def _offset(self, data: bytes) -> int:
         """Where this read ends in the stream (while the partial line is still whole)."""
@@ -318,7 +350,9 @@ class SSEDecoder:
             return head[len(_BOM) :]
         return head
 
-    def _end_long_line(self, data: bytes, out: List[Any], raw: int) -> bytes:
+    # -- the standard's algorithm, for what the shortcuts leave --------------------
+
+    def _end_long_line(self, data: bytes, out: List[Any]) -> bytes:
         """Finish a long partial line: decode it alone (a data line's value straight from
         the bytes, with no copy of the line in between) and let go of its bytes at once.
         Returns what follows its LF."""
@@ -337,10 +371,10 @@ class SSEDecoder:
         else:
             line = partial.decode("utf-8", "replace")
             partial.clear()
-            self._lines([line], out, raw)
+            self._lines([line], out)
         return data[first + 1 :]
 
-    def _near_limits(self, data: bytes, out: List[Any], raw: int) -> None:
+    def _near_limits(self, data: bytes, out: List[Any]) -> None:
         """A read that might break a limit: each line it completes is checked just
         before its turn, so that of two limits the one the stream crossed first is
         reported, however the bytes were cut. The events that lines before it completed
@@ -357,7 +391,7 @@ class SSEDecoder:
                 for line in lines:
                     if len(line) > limit:
                         raise SSELimitError("max_line_size", limit, len(line), seen)
-                    self._lines([line.decode("utf-8", "replace")], out, raw)
+                    self._lines([line.decode("utf-8", "replace")], out)
             if len(partial) + len(rest) > limit:
                 raise SSELimitError("max_line_size", limit, len(partial) + len(rest), seen)
         except SSELimitError as error:
@@ -365,120 +399,13 @@ class SSEDecoder:
             raise
         partial += rest
 
-    def _small(self, lines: List[_Block], out: List[Any], raw: int) -> None:
-        """The complete lines of a small read (bytes, without their LF)."""
-        line = lines[0]
-        count = len(lines)
-        if count == 1 or (count == 2 and not lines[1]):
-            # One line, perhaps with a blank line after it: nearly every small read
-            # that ends a line.
-            if line[:6] == b"data: ":
-                value = line[6:].decode("utf-8", "replace")
-                if count == 1 or self._data_lines or self._event_type or self._block_retry is not None:
-                    self._add_data(value)
-                    if count == 2:
-                        out.append(self._dispatch(raw))
-                else:
-                    self.last_event_id = event_id = self._id_buffer
-                    out.append(value if raw else ServerSentEvent(value, "message", event_id, None))
-                return
-            if not line and count == 1:  # a blank line alone
-                if self._data_lines:
-                    out.append(self._dispatch(raw))
-                else:
-                    self.last_event_id = self._id_buffer
-                    self._event_type = ""
-                    self._block_retry = None
-                return
-        self._lines([line.decode("utf-8", "replace") for line in lines], out, raw)
-
-    def _pieces(self, pieces: List[_Block], out: List[Any], raw: int) -> None:
-        """A read cut at each ``\\n\\ndata: `` (SEP): first + SEP + p1 + ... + SEP + last.
-
-        ``first`` (the partial line already in front of it) ends with the line end and
-        blank line of SEP; each middle piece with no LF in it is the whole data of one
-        event; ``last`` holds the rest of the read, up to the partial line it leaves.
-        """
-        last = pieces.pop()
-        first = pieces[0]
-        del pieces[0]
-        # The first piece carries on from whatever the previous read left pending.
-        if (
-            first[:6] == b"data: "
-            and 10 not in first
-            and not self._data_lines
-            and not self._event_type
-            and self._block_retry is None
-        ):
-            value = first[6:].decode("utf-8", "replace")
-            self.last_event_id = self._id_buffer
-            out.append(value if raw else ServerSentEvent(value, "message", self._id_buffer, None))
-        else:
-            lines = first.decode("utf-8", "replace").split("\n")
-            lines.append("")
-            self._lines(lines, out, raw)
-        # Every later piece follows a blank line: no type, data or retry is pending, and
-        # the last event id is the id buffer.
-        if pieces:
-            try:
-                values = [piece.decode() for piece in pieces]
-            except UnicodeDecodeError:
-                values = [piece.decode("utf-8", "replace") for piece in pieces]
-            if 10 in b"".join(pieces):  # some are several lines (a comment, another field)
-                self._mixed(pieces, values, out, raw)
-            elif raw:
-                out += values
-            else:
-                out += map(ServerSentEvent, values, repeat("message"), repeat(self._id_buffer))
-        # The last piece: lines of "data: " + last, then what is left of the read.
-        lf = last.find(b"\n")
-        if lf < 0:  # the read ends inside the line "data: " + last
-            self._partial_line += b"data: "
-            self._partial_line += last
-            return
-        end = last.rfind(b"\n") + 1
-        if lf == end - 2:  # "value\n\n": a whole event
-            value = last[:lf].decode("utf-8", "replace")
-            self.last_event_id = self._id_buffer
-            out.append(value if raw else ServerSentEvent(value, "message", self._id_buffer, None))
-        elif lf == end - 1:  # "value\n": a data line, its blank line yet to come
-            value = last[:lf].decode("utf-8", "replace")
-            self._data_lines.append(value)
-            self._data_size = len(value) + 1
-        else:
-            lines = ("data: " + last[:end].decode("utf-8", "replace")).split("\n")
-            lines.pop()
-            self._lines(lines, out, raw)
-        if end < len(last):
-            self._partial_line += last[end:]
-
-    def _mixed(self, pieces: List[_Block], values: List[str], out: List[Any], raw: int) -> None:
-        """Middle pieces among which some are several lines: runs of one-line pieces go
-        in bulk, the others line by line, all in order."""
-        start = 0
-        for stop in compress(count(), map(_contains, pieces, repeat(10))):
-            if stop > start:
-                if raw:
-                    out += values[start:stop]
-                else:
-                    out += map(ServerSentEvent, values[start:stop], repeat("message"), repeat(self._id_buffer))
-            lines = ("data: " + values[stop]).split("\n")
-            lines.append("")
-            self._lines(lines, out, raw)
-            start = stop + 1
-        if start < len(values):
-            if raw:
-                out += values[start:]
-            else:
-                out += map(ServerSentEvent, values[start:], repeat("message"), repeat(self._id_buffer))
-
-    def _lines(self, lines: List[str], out: List[Any], raw: int) -> None:
+    def _lines(self, lines: List[str], out: List[Any]) -> None:
         """The standard's algorithm, one decoded line at a time."""
         data_lines = self._data_lines
         for line in lines:
             if not line:
                 if data_lines:
-                    out.append(self._dispatch(raw))
+                    out.append(self._dispatch())
                     data_lines = self._data_lines
                 else:
                     # A block without data dispatches nothing, yet its id still counts.
@@ -527,15 +454,11 @@ class SSEDecoder:
                     self.retry = self._block_retry = int(value)
         # Any other field is ignored, as the standard says.
 
-    def _dispatch(self, raw: int) -> Any:
+    def _dispatch(self) -> Any:
         data_lines = self._data_lines
         data = data_lines[0] if len(data_lines) == 1 else "\n".join(data_lines)
         self.last_event_id = event_id = self._id_buffer
-        result = (
-            data
-            if raw == DATA or (raw and not self._event_type)
-            else ServerSentEvent(data, self._event_type or "message", event_id, self._block_retry)
-        )
+        result = self._output.event(data, self._event_type, event_id, self._block_retry)
         self._data_lines = []
         self._data_size = 0
         self._event_type = ""
@@ -551,99 +474,50 @@ class SSEDecoder:
         )
 
 
-def _batches(decoder: SSEDecoder, chunks: Iterable[bytes], raw: int) -> Iterator[List[Any]]:
-    # The decoder's fast path, inline: a read with no line end costs no method call.
-    # The limit is checked after the append (one len() instead of two), and a read that
-    # went past it is taken back out before raising, so the decoder never keeps more.
-    # When the reads are tiny (the last one that ended a line was), even the append and
-    # the len() are too dear: such reads are only put aside in a fixed list, and joined
-    # onto the partial line, its size checked, when the list is full and before the next
-    # read that may end a line. An endless line is then stopped up to _HOLD reads late,
-    # which changes nothing a caller sees but how many reads were taken (events only
-    # complete at line ends, and the read that ends an oversized line still raises).
-    # What a read completes comes out as one list; chain.from_iterable() flattens them
-    # in C, sparing a generator resumption per event.
-    feed = decoder._feed
-    partial = decoder._partial_line
-    limit = decoder.max_line_size
-    held = [b""] * _HOLD
-    count = 0
-    tiny = False
-    plain = False
-    for chunk in chunks:
-        if plain and 10 not in chunk and 13 not in chunk:
-            if tiny:
-                try:
-                    held[count] = chunk
-                except IndexError:  # full
-                    _join(decoder, held, count)
-                    held[0] = chunk
-                    count = 0
-                count += 1
-            else:
-                partial += chunk
-                if len(partial) > limit:
-                    _too_long(decoder, chunk)
-            continue
-        if count:
-            _join(decoder, held, count)
-            count = 0
-        try:
-            out = feed(chunk, raw)
-        except SSELimitError as error:
-            # What the read completed before the limit was crossed still comes first.
-            if error.events:
-                yield list(error.events)
-            raise
-        plain = decoder._plain
-        tiny = len(chunk) < _TINY_READ
-        if out:
-            yield out
-    if count:
-        _join(decoder, held, count)
-    decoder.close()
 
 
-async def _aiterate(decoder: SSEDecoder, chunks: AsyncIterable[bytes], raw: int) -> AsyncIterator[Any]:
-    feed = decoder._feed
-    partial = decoder._partial_line
-    limit = decoder.max_line_size
-    plain = False
-    async for chunk in chunks:
-        if plain and 10 not in chunk and 13 not in chunk:
-            partial += chunk
-            if len(partial) > limit:
-                _too_long(decoder, chunk)
-            continue
-        try:
-            out = feed(chunk, raw)
-        except SSELimitError as error:
-            for item in error.events:
-                yield item
-            raise
-        plain = decoder._plain
-        for item in out:
+# -- the seam for the layers above ----------------------------------------------------
+
+
+def new_decoder(
+    output: Output,
+    *,
+    max_line_size: int = DEFAULT_MAX_LINE_SIZE,
+    max_event_size: int = DEFAULT_MAX_EVENT_SIZE,
+    on_comment: Optional[Callable[[str], None]] = None,
+) -> SSEDecoder:
+    """A decoder whose events come out as *output* makes them (:data:`EVENTS`,
+    :data:`DATA` or :data:`DATA_UNLESS_TYPED`), for :func:`read_batches`. Its ``feed()``
+    then returns those items too."""
+    decoder = SSEDecoder(max_line_size=max_line_size, max_event_size=max_event_size, on_comment=on_comment)
+    decoder._output = output
+    return decoder
+
+
+def read_batches(decoder: SSEDecoder, reads: Iterable[bytes]) -> Iterator[List[Any]]:
+    """Run *decoder* over *reads*: for each read that completes events, the list of their
+    items, in order (a read that completes none gives no list). A limit error is raised
+    once the items the same read completed before the limit are out. The decoder is
+    closed when the reads end.
+
+    One list per read lets the caller work a read at a time and flatten with
+    ``chain.from_iterable()``, in C, rather than resume a generator per event.
+    """
+    return _sse_fast.batches(decoder, reads)
+
+
+def aread_batches(decoder: SSEDecoder, reads: AsyncIterable[bytes]) -> AsyncIterator[List[Any]]:
+    """:func:`read_batches` for an async iterable of reads."""
+    return _sse_fast.abatches(decoder, reads)
+
+
+async def _flatten(batches: AsyncIterator[List[Any]]) -> AsyncIterator[Any]:
+    async for batch in batches:
+        for item in batch:
             yield item
-    decoder.close()
 
 
-def _join(decoder: SSEDecoder, held: List[bytes], count: int) -> None:
-    """The first *count* reads put aside (no CR or LF in them) onto the partial line."""
-    partial = decoder._partial_line
-    partial += b"".join(held[:count])
-    held[:count] = _NOTHING[:count]  # keep no read alive
-    if len(partial) > decoder.max_line_size:
-        size = len(partial)
-        del partial[decoder.max_line_size :]  # keep no more than the limit
-        raise SSELimitError(
-            "max_line_size", decoder.max_line_size, size, decoder._bytes_done + size
-        )
-
-
-def _too_long(decoder: SSEDecoder, chunk: bytes) -> NoReturn:
-    partial = decoder._partial_line
-    del partial[len(partial) - len(chunk) :]
-    decoder._line_too_long(len(chunk))
+# -- the public iterators -------------------------------------------------------------
 
 
 def iter_events(
@@ -657,7 +531,7 @@ def iter_events(
     decoder = SSEDecoder(
         max_line_size=max_line_size, max_event_size=max_event_size, on_comment=on_comment
     )
-    return chain.from_iterable(_batches(decoder, chunks, EVENTS))
+    return chain.from_iterable(read_batches(decoder, chunks))
 
 
 def aiter_events(
@@ -671,7 +545,7 @@ def aiter_events(
     decoder = SSEDecoder(
         max_line_size=max_line_size, max_event_size=max_event_size, on_comment=on_comment
     )
-    return _aiterate(decoder, chunks, EVENTS)
+    return _flatten(aread_batches(decoder, chunks))
 
 
 def iter_data(
@@ -687,10 +561,10 @@ def iter_data(
     no :class:`ServerSentEvent` is built, which makes this the fastest way through a
     stream. The event type, id and retry are parsed as usual but not returned.
     """
-    decoder = SSEDecoder(
-        max_line_size=max_line_size, max_event_size=max_event_size, on_comment=on_comment
+    decoder = new_decoder(
+        DATA, max_line_size=max_line_size, max_event_size=max_event_size, on_comment=on_comment
     )
-    return chain.from_iterable(_batches(decoder, chunks, DATA))
+    return chain.from_iterable(read_batches(decoder, chunks))
 
 
 def aiter_data(
@@ -701,7 +575,7 @@ def aiter_data(
     on_comment: Optional[Callable[[str], None]] = None,
 ) -> AsyncIterator[str]:
     """Just the ``data`` of each event from an async iterable of bytes; see :func:`iter_data`."""
-    decoder = SSEDecoder(
-        max_line_size=max_line_size, max_event_size=max_event_size, on_comment=on_comment
+    decoder = new_decoder(
+        DATA, max_line_size=max_line_size, max_event_size=max_event_size, on_comment=on_comment
     )
-    return _aiterate(decoder, chunks, DATA)
+    return _flatten(aread_batches(decoder, chunks))

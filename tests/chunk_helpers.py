@@ -18,9 +18,8 @@ if TYPE_CHECKING:
 
 
 def strip_nulls(value: Any) -> Any:
-    """*value* as a chunk's ``to_dict()`` gives it back: ``None``-valued keys removed
-    from every object, except inside ``usage``, whose exact reported shape (explicit
-    nulls included) is kept because callers store and compare it."""
+    """*value* with its ``None``-valued keys removed from every object, except inside
+    ``usage``: the same payload as a server that leaves out what it has no value for."""
     if isinstance(value, dict):
         return {
             k: (v if k == "usage" else strip_nulls(v)) for k, v in value.items() if v is not None

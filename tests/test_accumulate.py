@@ -553,3 +553,33 @@ def test_first_id_and_created_win_last_model_and_provider_win() -> None:
     completion = orsse.collect([body])
     assert (completion.id, completion.created) == ("gen-first", 1)
     assert (completion.model, completion.provider) == ("m2", "P2")
+
+
+# -- reasoning_content (GLM, xAI, DeepSeek-style servers) -------------------------------------
+
+
+def test_reasoning_content_is_the_reasoning_written_back_under_its_name() -> None:
+    body = sse_body(
+        chunk({"role": "assistant", "content": None, "reasoning_content": "Let me "}),
+        chunk({"role": "assistant", "content": None, "reasoning_content": "think."}),
+        chunk({"role": "assistant", "content": "Hi"}, finish_reason="stop"),
+    )
+    completion = orsse.collect([body])
+    message = completion.message
+    assert message.reasoning == "Let me think."
+    assert message.reasoning_name == "reasoning_content"
+    assert message.extra == {}
+    out = completion.to_dict()["choices"][0]["message"]
+    assert out["reasoning_content"] == "Let me think."
+    assert "reasoning" not in out
+
+
+def test_reasoning_under_both_names_keeps_each() -> None:
+    body = sse_body(
+        chunk({"reasoning": "a", "reasoning_content": "b"}),
+        chunk({"content": "Hi"}, finish_reason="stop"),
+    )
+    message = orsse.collect([body]).message
+    assert message.reasoning == "a"
+    assert message.reasoning_name == "reasoning"
+    assert message.extra == {"reasoning_content": "b"}

@@ -21,7 +21,7 @@ from orsse import _sse
 
 if TYPE_CHECKING:
     from types import ModuleType
-    from typing import Any, List
+    from typing import Any, List, Union
 
 
 def _load_streams() -> ModuleType:
@@ -72,6 +72,15 @@ def test_inputs_are_what_the_benchmark_says() -> None:
     assert len(big) >= 4 * 1024 * 1024 - 16 and "base64," in big
 
 
+def test_event_reads_are_one_block_each() -> None:
+    for stream in QUICK.values():
+        reads = streams.event_reads(stream.raw)
+        assert b"".join(reads) == stream.raw
+        assert len(reads) == len(stream.data) + len(stream.comments)
+        end = b"\r\n\r\n" if b"\r\n" in stream.raw else b"\n\n"
+        assert all(read.endswith(end) and read.count(end) == 1 for read in reads)
+
+
 def test_generators_are_seeded() -> None:
     again = {s.name: s for s in streams.benchmark_streams(quick=True)}
     for name, stream in QUICK.items():
@@ -83,15 +92,15 @@ def test_generators_are_seeded() -> None:
 CASES = [
     (name, read)
     for name in QUICK
-    for read in streams.READ_SIZES
-    if not (name == "image" and read < 64)
+    for read in (*streams.READ_SIZES, streams.EVENT)
+    if not (name == "image" and read in (1, 7))
 ]
 
 
 @pytest.mark.parametrize("name, read", CASES)
-def test_every_read_size_gives_the_generated_events(name: str, read: int) -> None:
+def test_every_read_size_gives_the_generated_events(name: str, read: Union[int, str]) -> None:
     stream = QUICK[name]
-    pieces = streams.cut(stream.raw, read)
+    pieces = streams.reads_of(stream.raw, read)
     assert b"".join(pieces) == stream.raw
     events, comments = _events(pieces)
     assert len(events) == len(stream.data)

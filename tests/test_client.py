@@ -707,7 +707,7 @@ def test_import_orsse_loads_no_network_code() -> None:
         "# The SSE layer needs neither dataclasses nor typing nor json (each loads on first\n"
         "# use of the chunk layer), whatever the interpreter's site had loaded already.\n"
         "added = set(sys.modules) - before\n"
-        "assert not {'dataclasses', 'typing', 'json', 'orsse._types'} & added, added\n"
+        "assert not {'dataclasses', 'typing', 'json', 'orsse._wire', 'orsse._completion'} & added, added\n"
         "assert 'stream_chat' in orsse.__all__ and 'stream_chat' in dir(orsse)\n"
         "orsse.stream_chat\n"
         "assert 'orsse._client' in sys.modules\n"

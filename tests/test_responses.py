@@ -497,3 +497,53 @@ def test_parse_response_event_from_text_bytes_or_dict() -> None:
         with pytest.raises(orsse.ChunkDecodeError) as info:
             orsse.parse_response_event(bad, event_index=9)
         assert info.value.event_index == 9
+
+
+def test_the_async_byte_source_failing_keeps_the_partial() -> None:
+    async def source() -> Any:
+        yield events_body(CREATED, ADDED, delta("Half an answer"))
+        await asyncio.sleep(0)
+        raise orsse.ReadTimeout("no byte for 30 s", timeout=30.0)
+
+    async def run() -> orsse.OrsseError:
+        with pytest.raises(orsse.ReadTimeout) as info:
+            await orsse.acollect_response(source())
+        return info.value
+
+    error = asyncio.run(run())
+    assert error.partial.output_text == "Half an answer"
+
+
+def test_payload_values_of_any_json_type_give_a_response_or_an_orsse_error() -> None:
+    # A fuzz invariant over the shapes: values anywhere in the recorded payloads replaced by
+    # JSON values of other types; reading, rebuilding and the accessors never raise
+    # anything but an OrsseError. A modest count keeps it quick.
+    rng = random.Random(7)
+    streams = sse_files("recorded-responses")
+    values: List[Any] = [None, 0, -1, True, 1.5, "", [], {}, [1], {"a": 1}, "xyz", [{}], [None]]
+
+    def mutate(value: Any) -> Any:
+        if isinstance(value, dict) and value and rng.random() < 0.7:
+            key = rng.choice(list(value))
+            return {**value, key: mutate(value[key])}
+        if isinstance(value, list) and value and rng.random() < 0.7:
+            at = rng.randrange(len(value))
+            return value[:at] + [mutate(value[at])] + value[at + 1 :]
+        return rng.choice(values)
+
+    kinds = set()
+    for _ in range(300):
+        out = []
+        for block in rng.choice(streams).read_text("utf-8").split("\n\n"):
+            if block.strip():
+                name, data = block.split("\n", 1)
+                payload = json.loads(data[len("data: ") :])
+                if rng.random() < 0.1:
+                    payload = mutate(payload)
+                out.append(f"{name}\ndata: {json.dumps(payload)}\n\n")
+        kind, value, _ = outcome(["".join(out).encode()])
+        kinds.add(kind)
+        response = value if kind == "ok" else value.partial
+        response.to_dict()
+        (response.output_text, response.reasoning_summary, response.refusal, response.function_calls)
+    assert "ok" in kinds and "ChunkDecodeError" in kinds

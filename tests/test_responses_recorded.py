@@ -205,3 +205,30 @@ def test_stream_kind_is_told_from_the_first_event(sse: Path) -> None:
 def test_chat_streams_are_told_apart() -> None:
     for sse in sse_files("recorded") + sse_files("seeds"):
         assert orsse.detect_stream_kind(sse.read_bytes()) == "chat", sse
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "TestOpenAIResponsesCommon/openai-gpt-4o-mini/multi_tool_streaming.1.sse",
+        "TestOpenAIResponsesWithSummaryThinking/openai-o4-mini/thinking-streaming.0.sse",
+        "TestOpenAIResponsesCommon/openai-gpt-5/tool_streaming.0.sse",
+    ],
+)
+def test_cut_anywhere_gives_a_partial_that_the_final_response_continues(name: str) -> None:
+    sse = FIXTURES / "recorded-responses" / name
+    raw = sse.read_bytes()
+    final = orsse.collect_response([raw])
+    final_reasoning = [item.summary_text for item in final.output if isinstance(item, orsse.ReasoningItem)]
+    end = raw.index(b"event: response.completed\n")
+    for offset in range(0, end, 11):  # a modest stride keeps this under a second
+        error = collect_error([raw[:offset]])
+        assert isinstance(error, orsse.IncompleteStreamError), offset
+        partial = error.partial
+        assert final.output_text.startswith(partial.output_text), offset
+        for call in partial.function_calls:
+            whole = next(c for c in final.function_calls if c.id == call.id)
+            assert (whole.arguments or "").startswith(call.arguments or ""), offset
+            assert (call.call_id, call.name) == (whole.call_id, whole.name)
+        reasoning = [item.summary_text for item in partial.output if isinstance(item, orsse.ReasoningItem)]
+        assert all(whole.startswith(part) for part, whole in zip(reasoning, final_reasoning)), offset

@@ -8,6 +8,7 @@ of a small, obviously-correct reference reading of the WHATWG rules written belo
 
 from __future__ import annotations
 
+import asyncio
 import random
 import re
 from typing import TYPE_CHECKING
@@ -28,7 +29,7 @@ from _fixtures import (
 
 if TYPE_CHECKING:
     from pathlib import Path
-    from typing import Any, Dict, List, Optional, Tuple
+    from typing import Any, Dict, List, Optional, Pattern, Tuple
 
 BOM = b"\xef\xbb\xbf"
 _LINE_END = re.compile(rb"\r\n|\r|\n")
@@ -105,13 +106,13 @@ def run(chunks: List[bytes], **limits: int) -> Tuple[str, Any]:
 
 def run_iterators(chunks: List[bytes], **limits: int) -> List[Tuple[Any, List[Any]]]:
     """What iter_events, iter_data and the chunk layer's mode of the same loop deliver (the
-    inline fast paths for reads that end no line, tiny reads put aside, one list a read),
+    inline fast path for reads that end no line, one list a read),
     each as (``"ok"`` or the error class, the items delivered before the end)."""
     runs: List[Tuple[Any, List[Any]]] = []
-    for mode in (_sse.EVENTS, _sse.DATA, _sse.DATA_OR_TYPED):
+    for output in (_sse.EVENTS, _sse.DATA, _sse.DATA_UNLESS_TYPED):
         items: List[Any] = []
         try:
-            for batch in _sse._batches(orsse.SSEDecoder(**limits), iter(chunks), mode):
+            for batch in _sse.read_batches(_sse.new_decoder(output, **limits), iter(chunks)):
                 items.extend(batch)
         except orsse.OrsseError as exc:
             runs.append((type(exc), items))
@@ -137,12 +138,21 @@ def check_iterators(data: bytes, chunks: List[bytes], limits: Dict[str, int], ex
             assert items == full[: len(items)], f"{data!r:.300} with {limits}"
 
 
+def cut_after(data: bytes, pattern: Pattern[bytes]) -> List[bytes]:
+    """*data* cut after each match of *pattern*."""
+    ends = [match.end() for match in pattern.finditer(data)]
+    return split_at(data, ends)
+
+
 def ways_to_cut(data: bytes, rng: random.Random) -> List[List[bytes]]:
     ways = [[data], split_at(data, [rng.randrange(len(data) + 1)])]
     for _ in range(3):
         count = rng.randint(2, 6)
         ways.append(split_at(data, [rng.randrange(len(data) + 1) for _ in range(count)]))
     ways.append(random_reads(data, rng, rng.choice((2, 3, 16, 100))))
+    # As a live stream arrives: a read per event (cut after each blank line), or per line.
+    ways.append(cut_after(data, re.compile(rb"\r\n\r\n|\n\n|\r\r")))
+    ways.append(cut_after(data, re.compile(rb"\r\n|\n|\r")))
     if len(data) <= 2000:
         ways.append(one_byte_at_a_time(data))
     return ways
@@ -260,3 +270,50 @@ def test_decoder_agrees_with_reference_on_fixtures() -> None:
     for path in _MUTABLE:
         data = path.read_bytes()
         assert run([data]) == ("ok", reference(data)), fixture_id(path)
+
+
+# Reads that end exactly one event are taken whole by the read loop when nothing is
+# pending; each case puts something pending just before such a read.
+AROUND_WHOLE_EVENTS = [
+    ([b"data: a\n\n", b"x", b"data: b\n\n"], {}),  # a partial line
+    ([b"data: a\n\n", b"x", b"y", b"data: b\n\n"], {}),
+    ([b"data: a\n", b"data: b\n\n"], {}),  # a data line
+    ([b"data: a\n\n", b"event: e\n", b"data: b\n\n"], {}),  # a type
+    ([b"retry: 5\n", b"data: b\n\n", b"data: c\n\n"], {}),  # a retry
+    ([b"id: 7\n", b"data: b\n\n", b"data: c\n\n"], {}),  # an id
+    ([b"data: a\r", b"\n\n", b"data: b\n\n"], {}),  # a CR waiting for its LF
+    ([b"data: a\r", b"data: b\n\n"], {}),
+    ([b"\xef\xbb", b"\xbfdata: b\n\n", b"data: c\n\n"], {}),  # the BOM
+    ([b"\xef\xbb\xbf", b"data: b\n\n"], {}),
+    ([b"data: a\n\n", b"data: \xf0\x9f\x98\n\n", b"data: c\n\n"], {}),  # bad UTF-8
+    ([b"data: a\n\n", b"data: b\r\n\r\n", b"data: c\n\n"], {}),
+    ([b"data: a\n\n", b"data: b\ndata: c\n\n", b"data: d\n\n"], {}),
+    ([b"data: a\n\n", b"data: " + b"x" * 50 + b"\n\n"], {"max_line_size": 20}),  # limits
+    ([b"data: a\n\n", b"data: " + b"x" * 50 + b"\n\n"], {"max_event_size": 20}),
+    ([b"data: a\n\n", b"data: " + b"x" * 14 + b"\n\n"], {"max_line_size": 20}),
+    ([b"data: a\n\n", b"data: " + b"x" * 15 + b"\n\n"], {"max_line_size": 20}),
+]
+
+
+@pytest.mark.parametrize("chunks, limits", AROUND_WHOLE_EVENTS)
+def test_reads_around_whole_event_reads(chunks: List[bytes], limits: Dict[str, int]) -> None:
+    data = b"".join(chunks)
+    expected = run([data], **limits)
+    assert run(chunks, **limits) == expected
+    check_iterators(data, chunks, limits, expected)
+
+    async def drain(output: Any) -> Tuple[Any, List[Any]]:
+        async def reads() -> Any:
+            for chunk in chunks:
+                yield chunk
+
+        items: List[Any] = []
+        try:
+            async for batch in _sse.aread_batches(_sse.new_decoder(output, **limits), reads()):
+                items.extend(batch)
+        except orsse.OrsseError as exc:
+            return (type(exc), items)
+        return ("ok", items)
+
+    outputs = (_sse.EVENTS, _sse.DATA, _sse.DATA_UNLESS_TYPED)
+    assert [asyncio.run(drain(output)) for output in outputs] == run_iterators(chunks, **limits)
