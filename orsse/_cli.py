@@ -960,8 +960,9 @@ def _conversation(settings: _Settings, context: _Context) -> int:
             if not tty:
                 return code
             continue
-        # The answer itself is kept: it becomes a request message when one is sent.
-        history = history + [user, completion.message]
+        # The answer is kept as it is and becomes a request message when one is sent
+        # (each once: what was sent stays converted).
+        history = messages + [completion.message]
     return EXIT_OK
 
 
