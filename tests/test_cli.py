@@ -294,6 +294,17 @@ def test_chat_malformed_chunk_is_bad_input_and_json_keeps_the_partial(server: Se
     assert "data event #2" in error_line(result)
 
 
+def test_chat_line_past_the_limit_is_bad_input_and_json_keeps_the_partial(server: Server) -> None:
+    from orsse._sse import DEFAULT_MAX_LINE_SIZE
+
+    endless = b"data: " + b"x" * (DEFAULT_MAX_LINE_SIZE + 1024)  # a line that never ends in time
+    server.add(Reply(body=[content_chunk("Par"), endless]))
+    result = chat(server, "-m", "test/model", "--json", "hi")
+    assert result.code == 8, result
+    assert json.loads(result.out)["choices"][0]["message"]["content"] == "Par"
+    assert "max_line_size exceeded" in error_line(result)
+
+
 def test_chat_connection_dropped(server: Server) -> None:
     server.add(Reply(body=[content_chunk("Par"), Drop()]))
     result = chat(server, "-m", "test/model", "hi")
@@ -338,6 +349,20 @@ def test_chat_bad_command_lines(capsys: pytest.CaptureFixture[str]) -> None:
     assert run("chat", "hi").code == 2  # no -m
     assert run().code == 2
     capsys.readouterr()
+
+
+def test_every_kind_of_bad_input_exits_8() -> None:
+    from orsse._errors import ResponseLimitError
+
+    for error in (
+        orsse.SSELimitError("max_event_size", 10, 11, 0),
+        orsse.ChunkDecodeError("bad", "{", 1),
+        ResponseLimitError("too big", 10, 11),
+    ):
+        assert _cli.exit_code(error) == 8, error
+    assert _cli.exit_code(orsse.IncompleteStreamError("cut")) == 7
+    assert _cli.exit_code(orsse.StreamError(500, "boom")) == 6
+    assert _cli.exit_code(RuntimeError("a bug")) == 1
 
 
 def test_help_lists_the_exit_codes_and_the_json_rule(capsys: pytest.CaptureFixture[str]) -> None:
