@@ -14,9 +14,12 @@ from ._errors import (
     APIStatusError,
     APITimeoutError,
     ChunkDecodeError,
+    CompletionLimitError,
     ConnectTimeout,
     IncompleteStreamError,
+    InputTypeError,
     MissingAPIKeyError,
+    NotChatStreamError,
     NotEventStreamError,
     OrsseError,
     ReadTimeout,
@@ -24,6 +27,7 @@ from ._errors import (
     SSEError,
     SSELimitError,
     StreamError,
+    ToolArgumentsError,
 )
 from ._sse import ServerSentEvent, SSEDecoder, aiter_data, aiter_events, iter_data, iter_events
 
@@ -71,6 +75,21 @@ if TYPE_CHECKING:
         Message as Message,
         ToolCall as ToolCall,
     )
+    from ._partial_json import PartialJSONError as PartialJSONError
+    from ._partial_json import PartialJSONParser as PartialJSONParser
+    from ._turns import tool_result as tool_result
+    from ._updates import Update as Update
+    from ._updates import TextDelta as TextDelta
+    from ._updates import TextDone as TextDone
+    from ._updates import ToolCallStart as ToolCallStart
+    from ._updates import ToolCallArgumentsDelta as ToolCallArgumentsDelta
+    from ._updates import ToolCallDone as ToolCallDone
+    from ._updates import UsageUpdate as UsageUpdate
+    from ._updates import FinishUpdate as FinishUpdate
+    from ._updates import KeepAlive as KeepAlive
+    from ._updates import CompletionUpdate as CompletionUpdate
+    from ._updates import iter_updates as iter_updates
+    from ._updates import aiter_updates as aiter_updates
     from ._wire import (
         Annotation as Annotation,
         ChatCompletionChunk as ChatCompletionChunk,
@@ -110,6 +129,21 @@ _LAZY = {
     "parse_chunk": "_chunks",
     "iter_json": "_json",
     "aiter_json": "_json",
+    "PartialJSONError": "_partial_json",
+    "PartialJSONParser": "_partial_json",
+    "tool_result": "_turns",
+    "Update": "_updates",
+    "TextDelta": "_updates",
+    "TextDone": "_updates",
+    "ToolCallStart": "_updates",
+    "ToolCallArgumentsDelta": "_updates",
+    "ToolCallDone": "_updates",
+    "UsageUpdate": "_updates",
+    "FinishUpdate": "_updates",
+    "KeepAlive": "_updates",
+    "CompletionUpdate": "_updates",
+    "iter_updates": "_updates",
+    "aiter_updates": "_updates",
     "ChatStream": "_client",
     "stream_chat": "_client",
     "Annotation": "_wire",
@@ -193,25 +227,33 @@ __all__ = [
     "ChoiceLogprobs",
     "ChunkChoice",
     "ChunkDecodeError",
+    "CompletionLimitError",
     "CompletionTokensDetails",
+    "CompletionUpdate",
     "ConnectTimeout",
     "ContentPart",
     "ContentPartEvent",
     "CostDetails",
     "ErrorDetail",
+    "FinishUpdate",
     "FunctionCall",
     "FunctionCallDelta",
     "FunctionCallItem",
     "Image",
     "ImageUrl",
     "IncompleteStreamError",
+    "KeepAlive",
+    "InputTypeError",
     "Message",
     "MessageItem",
     "MissingAPIKeyError",
+    "NotChatStreamError",
     "NotEventStreamError",
     "OrsseError",
     "OtherItem",
     "OutputItemEvent",
+    "PartialJSONError",
+    "PartialJSONParser",
     "PromptTokensDetails",
     "ReadTimeout",
     "ReasoningDetail",
@@ -231,13 +273,21 @@ __all__ = [
     "StreamError",
     "TextDeltaEvent",
     "TextDoneEvent",
+    "TextDelta",
+    "TextDone",
     "TokenLogprob",
+    "ToolArgumentsError",
     "ToolCall",
+    "ToolCallArgumentsDelta",
     "ToolCallDelta",
+    "ToolCallDone",
+    "ToolCallStart",
     "TopLogprob",
     "UnknownResponseEvent",
+    "Update",
     "UrlCitation",
     "Usage",
+    "UsageUpdate",
     "acollect",
     "acollect_response",
     "aiter_chunks",
@@ -245,6 +295,7 @@ __all__ = [
     "aiter_events",
     "aiter_json",
     "aiter_response_events",
+    "aiter_updates",
     "collect",
     "collect_response",
     "detect_stream_kind",
@@ -253,9 +304,11 @@ __all__ = [
     "iter_events",
     "iter_json",
     "iter_response_events",
+    "iter_updates",
     "parse_chunk",
     "parse_response_event",
     "stream_chat",
+    "tool_result",
     "__version__",
 ]
 

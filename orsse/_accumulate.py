@@ -1,9 +1,10 @@
 """Rebuild the final completion from its chunks, as a non-streaming call would have returned it.
 
 The merge rules, and the real streams that made each one necessary, are in
-``OPENROUTER-STREAMS.md``: role assigned, text concatenated, tool calls keyed by their
-index, reasoning details kept faithful, usage taken (never summed), a finish chunk
-sent twice counted once.
+``docs/streams.md``: role assigned, text concatenated, tool calls keyed by their index,
+reasoning details kept faithful, usage taken (never summed), a finish chunk sent twice
+counted once, the id of the first chunk that has one, provider extras by one rule.
+Time is linear in the stream and memory bounded by the limits of :class:`Accumulator`.
 """
 
 from __future__ import annotations
@@ -11,10 +12,11 @@ from __future__ import annotations
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
 
 from ._completion import ChatCompletion, Choice, FunctionCall, Message, ToolCall
+from ._errors import CompletionLimitError
 from ._wire import ChoiceLogprobs, ReasoningDetail
 
 if TYPE_CHECKING:
-    from typing import Any, Dict, List, Optional
+    from typing import Any, Callable, Dict, List, Optional, Sequence
 
     from ._wire import (
         Annotation,
@@ -39,18 +41,78 @@ def _join(parts: Optional[List[str]]) -> Optional[str]:
     return None if parts is None else "".join(parts)
 
 
-def _merge_extra(into: Dict[str, Any], extra: Dict[str, Any]) -> None:
-    """Unknown delta keys: text is a stream of pieces, lists grow, other values replace."""
+def _size(value: Any) -> int:
+    return len(value) if type(value) is str else 0
+
+
+class _Extras:
+    """Unknown keys of deltas and their parts, merged: text is a stream of pieces (kept
+    as a list, joined once: linear however many pieces), lists grow, any other value
+    replaces the one before; a null adds nothing."""
+
+    __slots__ = ("values", "texts", "lists")
+
+    def __init__(self) -> None:
+        self.values: Dict[str, Any] = {}
+        self.texts: Dict[str, List[str]] = {}
+        self.lists: Dict[str, List[Any]] = {}
+
+    def add(self, extra: Dict[str, Any]) -> int:
+        """Merge *extra*; the number of characters of text it added."""
+        added = 0
+        values, texts, lists = self.values, self.texts, self.lists
+        for key, value in extra.items():
+            if value is None:
+                continue
+            if type(value) is str:
+                added += len(value)
+                parts = texts.get(key)
+                if parts is not None:
+                    parts.append(value)
+                    continue
+                values.pop(key, None)
+                lists.pop(key, None)
+                texts[key] = [value]
+            elif type(value) is list:
+                items = lists.get(key)
+                if items is not None:
+                    items.extend(value)
+                    continue
+                values.pop(key, None)
+                texts.pop(key, None)
+                lists[key] = list(value)
+            else:
+                # A value of another kind replaces whatever came before.
+                texts.pop(key, None)
+                lists.pop(key, None)
+                values[key] = value
+        return added
+
+    def __bool__(self) -> bool:
+        return bool(self.values or self.texts or self.lists)
+
+    def result(self) -> Dict[str, Any]:
+        out = dict(self.values)
+        for key, parts in self.texts.items():
+            out[key] = "".join(parts)
+        for key, items in self.lists.items():
+            out[key] = list(items)
+        return out
+
+
+def _latest_values(into: Dict[str, Any], extra: Dict[str, Any]) -> None:
+    """Unknown keys of a chunk or a choice describe it, not a piece of its text: the
+    latest value that says something stands (a null, ``{}``, ``[]`` or ``""`` does not:
+    Azure's ``content_filter_results`` verdict survives the ``{}`` of later chunks)."""
     for key, value in extra.items():
-        if value is None:
+        if value is None or value == {} or value == [] or value == "":
             continue
-        old = into.get(key)
-        if isinstance(old, str) and isinstance(value, str):
-            into[key] = old + value
-        elif isinstance(old, list) and isinstance(value, list):
-            into[key] = old + value
-        else:
-            into[key] = value
+        into[key] = value
+
+
+#: Chunk keys that are not part of the completion: OpenAI's per-chunk random padding
+#: that hides the length of each token.
+_TRANSPORT_KEYS = frozenset(("obfuscation",))
 
 
 class _DetailState:
@@ -124,10 +186,11 @@ class _ToolCallState:
         self.type: Optional[str] = None
         self.name: Optional[str] = None
         self.arguments: List[str] = []
-        self.extra: Dict[str, Any] = {}
-        self.function_extra: Dict[str, Any] = {}
+        self.extra = _Extras()
+        self.function_extra = _Extras()
 
-    def add(self, fragment: ToolCallDelta) -> None:
+    def add(self, fragment: ToolCallDelta) -> int:
+        added = 0
         if self.id is None:
             self.id = fragment.id
         if self.type is None:
@@ -136,15 +199,18 @@ class _ToolCallState:
         if function is not None:
             if self.name is None:
                 self.name = function.name
-            if function.arguments:
-                self.arguments.append(function.arguments)
+            arguments = function.arguments
+            if arguments:
+                self.arguments.append(arguments)
+                added += len(arguments)
             if function.extra:
-                _merge_extra(self.function_extra, function.extra)
+                added += self.function_extra.add(function.extra)
         if fragment.extra:
-            _merge_extra(self.extra, fragment.extra)
+            added += self.extra.add(fragment.extra)
+        return added
 
     def result(self) -> ToolCall:
-        extra = dict(self.extra)
+        extra = self.extra.result()
         call = ToolCall(
             id=self.id,
             type=self.type or "function",
@@ -154,20 +220,21 @@ class _ToolCallState:
         )
         if self.function_extra:
             # Unknown function keys stay inside "function" where they came from.
-            extra["function"] = dict(call.function.to_dict(), **self.function_extra)
+            extra["function"] = dict(call.function.to_dict(), **self.function_extra.result())
         return call
 
 
 class _ChoiceState:
     __slots__ = (
-        "index", "role", "content", "refusal", "reasoning", "reasoning_content", "details", "tool_calls",
-        "annotations", "images", "audio", "logprobs_content", "logprobs_refusal",
-        "logprobs_extra", "finish_reason", "native_finish_reason", "delta_extra",
-        "choice_extra", "finish_delta",
+        "index", "role", "content", "refusal", "reasoning", "reasoning_content", "details",
+        "tool_calls", "latest_call", "annotations", "images", "audio", "logprobs_content",
+        "logprobs_refusal", "logprobs_extra", "finish_reason", "native_finish_reason",
+        "delta_extra", "choice_extra", "finish_delta", "owner", "repeated", "fragment_indexes",
     )  # fmt: skip
 
-    def __init__(self, index: int) -> None:
+    def __init__(self, index: int, owner: Accumulator) -> None:
         self.index = index
+        self.owner = owner
         self.role: Optional[str] = None
         self.content: Optional[List[str]] = None
         self.refusal: Optional[List[str]] = None
@@ -175,21 +242,32 @@ class _ChoiceState:
         self.reasoning_content: Optional[List[str]] = None
         self.details: List[_DetailState] = []
         self.tool_calls: Dict[int, _ToolCallState] = {}
+        #: The highest tool-call index so far, where a fragment without one continues.
+        self.latest_call: Optional[int] = None
         self.annotations: List[Annotation] = []
         self.images: List[Image] = []
-        self.audio: Optional[Dict[str, Any]] = None
+        self.audio: Optional[_Extras] = None
         self.logprobs_content: Optional[List[TokenLogprob]] = None
         self.logprobs_refusal: Optional[List[TokenLogprob]] = None
-        self.logprobs_extra: Dict[str, Any] = {}
+        self.logprobs_extra = _Extras()
         self.finish_reason: Optional[str] = None
         self.native_finish_reason: Optional[str] = None
-        self.delta_extra: Dict[str, Any] = {}
+        self.delta_extra = _Extras()
         self.choice_extra: Dict[str, Any] = {}
         # The delta of the chunk that carried the finish reason: some streams send that
         # chunk again (the copy carrying usage), and its delta must not count twice.
         self.finish_delta: Optional[ChoiceDelta] = None
+        self.repeated = False
+        self.fragment_indexes: Sequence[int] = ()
 
-    def add(self, choice: ChunkChoice) -> None:
+    def add(self, choice: ChunkChoice) -> int:
+        """Merge one choice of a chunk; the number of characters of text it added.
+
+        Also leaves, for the updates layer, ``repeated`` (the chunk was a repeat the merge
+        rules dropped) and ``fragment_indexes`` (the call each tool-call fragment went to).
+        """
+        self.repeated = False
+        self.fragment_indexes = ()
         delta = choice.delta
         if choice.native_finish_reason is not None:
             self.native_finish_reason = choice.native_finish_reason
@@ -198,80 +276,101 @@ class _ChoiceState:
             self.finish_reason = choice.finish_reason
             self.finish_delta = delta
             if repeated:
-                return
+                self.repeated = True
+                return 0
         if choice.logprobs is not None:
             self._add_logprobs(choice.logprobs)
         if choice.extra:
-            # Unknown choice keys describe the choice, not a piece of its text: the
-            # latest value stands.
-            self.choice_extra.update((k, v) for k, v in choice.extra.items() if v is not None)
+            _latest_values(self.choice_extra, choice.extra)
 
+        added = 0
         if delta.role is not None:
             self.role = delta.role
         text = delta.content
         if text is not None:
+            added += len(text)
             if self.content is None:
                 self.content = [text]
             else:
                 self.content.append(text)
         text = delta.reasoning
         if text is not None:
+            added += len(text)
             if self.reasoning is None:
                 self.reasoning = [text]
             else:
                 self.reasoning.append(text)
         text = delta.reasoning_content
         if text is not None:
+            added += len(text)
             if self.reasoning_content is None:
                 self.reasoning_content = [text]
             else:
                 self.reasoning_content.append(text)
         text = delta.refusal
         if text is not None:
+            added += len(text)
             if self.refusal is None:
                 self.refusal = [text]
             else:
                 self.refusal.append(text)
         if delta.reasoning_details:
-            self._add_details(delta.reasoning_details)
+            added += self._add_details(delta.reasoning_details)
         if delta.tool_calls:
-            self._add_tool_calls(delta.tool_calls)
+            added += self._add_tool_calls(delta.tool_calls)
         if delta.annotations:
             self.annotations.extend(delta.annotations)
+            added += len(delta.annotations)
         if delta.images:
             self.images.extend(delta.images)
+            for image in delta.images:
+                added += 1 if image.image_url is None else 1 + _size(image.image_url.url)
         if delta.audio is not None:
             if self.audio is None:
-                self.audio = {}
-            _merge_extra(self.audio, delta.audio)
+                self.audio = _Extras()
+            added += self.audio.add(delta.audio)
         if delta.extra:
-            _merge_extra(self.delta_extra, delta.extra)
+            added += self.delta_extra.add(delta.extra)
+        return added
 
-    def _add_details(self, pieces: List[ReasoningDetail]) -> None:
+    def _add_details(self, pieces: List[ReasoningDetail]) -> int:
         details = self.details
+        added = 0
         for piece in pieces:
+            added += 1 + _size(piece.text) + _size(piece.summary) + _size(piece.data)
             if details and details[-1].continues(piece):
                 details[-1].add(piece)
             else:
                 details.append(_DetailState(piece))
+        return added
 
-    def _add_tool_calls(self, fragments: List[ToolCallDelta]) -> None:
+    def _add_tool_calls(self, fragments: List[ToolCallDelta]) -> int:
         calls = self.tool_calls
+        added = 0
+        indexes: List[int] = []
+        self.fragment_indexes = indexes
         for fragment in fragments:
             index = fragment.index
+            latest = self.latest_call
             if index is None:
                 # Some OpenAI-compatible servers omit the index when they stream one
                 # call at a time: a fragment with a new id opens the next call, any
                 # other continues the latest one.
-                latest = max(calls) if calls else None
-                if latest is None or (fragment.id is not None and fragment.id != calls[latest].id):
-                    index = 0 if latest is None else latest + 1
+                if latest is None:
+                    index = 0
+                elif fragment.id is not None and fragment.id != calls[latest].id:
+                    index = latest + 1
                 else:
                     index = latest
             state = calls.get(index)
             if state is None:
+                self.owner._count_tool_call()
                 state = calls[index] = _ToolCallState(index)
-            state.add(fragment)
+                if latest is None or index > latest:
+                    self.latest_call = index
+            added += state.add(fragment)
+            indexes.append(index)
+        return added
 
     def _add_logprobs(self, logprobs: ChoiceLogprobs) -> None:
         if logprobs.content is not None:
@@ -283,10 +382,10 @@ class _ChoiceState:
                 self.logprobs_refusal = []
             self.logprobs_refusal.extend(logprobs.refusal)
         if logprobs.extra:
-            _merge_extra(self.logprobs_extra, logprobs.extra)
+            self.logprobs_extra.add(logprobs.extra)
 
     def result(self) -> Choice:
-        extra = dict(self.delta_extra)
+        extra = self.delta_extra.result()
         reasoning = _join(self.reasoning)
         reasoning_name = "reasoning"
         if self.reasoning_content is not None:
@@ -308,19 +407,19 @@ class _ChoiceState:
             tool_calls=[self.tool_calls[index].result() for index in sorted(self.tool_calls)],
             annotations=list(self.annotations),
             images=list(self.images),
-            audio=None if self.audio is None else dict(self.audio),
+            audio=None if self.audio is None else self.audio.result(),
             extra=extra,
         )
         has_logprobs = (
             self.logprobs_content is not None
             or self.logprobs_refusal is not None
-            or self.logprobs_extra
+            or bool(self.logprobs_extra)
         )
         logprobs = (
             ChoiceLogprobs(
                 content=None if self.logprobs_content is None else list(self.logprobs_content),
                 refusal=None if self.logprobs_refusal is None else list(self.logprobs_refusal),
-                extra=dict(self.logprobs_extra),
+                extra=self.logprobs_extra.result(),
             )
             if has_logprobs
             else None
@@ -335,15 +434,35 @@ class _ChoiceState:
         )
 
 
+#: Generous bounds on the rebuilt completion: far beyond any real answer, far below what
+#: exhausts a machine's memory (a hostile stream of 10 million tool-call indexes grew an
+#: unbounded accumulator to 5.5 GB).
+DEFAULT_MAX_TEXT = 64 * 1024 * 1024
+DEFAULT_MAX_TOOL_CALLS = 10_000
+DEFAULT_MAX_CHOICES = 1_000
+
+
 class Accumulator:
     """Collects chunks (``add``) and rebuilds the completion (``result``) at any time.
 
     ``result()`` may be called mid-stream, for a partial answer; it never changes the
     accumulator. ``done`` says a ``[DONE]`` was seen (set by ``iter_chunks``),
     ``finished`` that a finish reason arrived, ``error`` holds a reported stream error.
+
+    The rebuilt completion is bounded: *max_text* characters of text in all (content,
+    reasoning, refusal, tool-call arguments, reasoning details, unknown text fields,
+    image data), *max_tool_calls* tool calls and *max_choices* choices. A chunk that
+    goes past one raises :class:`CompletionLimitError`, whose ``partial`` is the
+    completion up to and including that chunk.
     """
 
-    def __init__(self) -> None:
+    def __init__(
+        self,
+        *,
+        max_text: int = DEFAULT_MAX_TEXT,
+        max_tool_calls: int = DEFAULT_MAX_TOOL_CALLS,
+        max_choices: int = DEFAULT_MAX_CHOICES,
+    ) -> None:
         self.id: Optional[str] = None
         self.created: Optional[int] = None
         self.model: Optional[str] = None
@@ -355,6 +474,18 @@ class Accumulator:
         self.extra: Dict[str, Any] = {}
         self.chunk_count = 0
         self.done = False
+        self.max_text = max_text
+        self.max_tool_calls = max_tool_calls
+        self.max_choices = max_choices
+        #: Characters of text merged so far (what ``max_text`` bounds).
+        self.text_size = 0
+        self._tool_call_count = 0
+        self._has_id = False
+        #: Called after each chunk is merged as ``observer(chunk, merged)``: for each of
+        #: the chunk's choices, ``None`` when it was a repeat the merge rules dropped, else
+        #: the index of the tool call each of its tool-call fragments went to. The
+        #: updates layer (``orsse.iter_updates``) listens here.
+        self.observer: Optional[Callable[[ChatCompletionChunk, List[Optional[Sequence[int]]]], None]] = None
         self._choices: Dict[int, _ChoiceState] = {}
 
     @property
@@ -365,33 +496,68 @@ class Accumulator:
     def add(self, chunk: ChatCompletionChunk) -> None:
         """Merge one chunk into the result."""
         self.chunk_count += 1
-        # The id and creation time name the generation: the first ones count. Model
-        # and provider can change when OpenRouter falls back to another provider
-        # mid-request, and the last one is who produced the end of the answer.
-        if self.id is None:
-            self.id = chunk.id
-            self.created = chunk.created
-        if chunk.model is not None:
+        if not self._has_id:
+            # The id and creation time name the generation: the first chunk with an id
+            # gives both. Azure opens with a prompt-filter preamble whose id is "" and
+            # created 0; they stand only until a real one comes.
+            if chunk.id:
+                self.id = chunk.id
+                self.created = chunk.created
+                self._has_id = True
+            elif self.id is None:
+                self.id = chunk.id
+                self.created = chunk.created
+        # Model and provider can change when OpenRouter falls back to another provider
+        # mid-request: the last one named is who produced the end of the answer.
+        if chunk.model:
             self.model = chunk.model
-        if chunk.provider is not None:
+        if chunk.provider:
             self.provider = chunk.provider
-        if chunk.system_fingerprint is not None:
+        if chunk.system_fingerprint:
             self.system_fingerprint = chunk.system_fingerprint
-        if chunk.service_tier is not None:
+        if chunk.service_tier:
             self.service_tier = chunk.service_tier
-        choices = self._choices
-        for choice in chunk.choices:
-            state = choices.get(choice.index)
-            if state is None:
-                state = choices[choice.index] = _ChoiceState(choice.index)
-            state.add(choice)
         if chunk.usage is not None:
             self.usage = chunk.usage
         if chunk.error is not None:
             self.error = chunk.error
         if chunk.extra:
-            # "object" is not carried over: the result is a chat.completion.
-            self.extra.update(chunk.extra)
+            extra = chunk.extra
+            if not _TRANSPORT_KEYS.isdisjoint(extra):
+                extra = {k: v for k, v in extra.items() if k not in _TRANSPORT_KEYS}
+            _latest_values(self.extra, extra)
+        choices = self._choices
+        observer = self.observer
+        merged: Optional[List[Optional[Sequence[int]]]] = None if observer is None else []
+        added = 0
+        for choice in chunk.choices:
+            state = choices.get(choice.index)
+            if state is None:
+                if len(choices) >= self.max_choices:
+                    self._over("max_choices", self.max_choices, len(choices) + 1)
+                state = choices[choice.index] = _ChoiceState(choice.index, self)
+            added += state.add(choice)
+            if merged is not None:
+                merged.append(None if state.repeated else state.fragment_indexes)
+        if added:
+            self.text_size += added
+            if self.text_size > self.max_text:
+                self._over("max_text", self.max_text, self.text_size)
+        if observer is not None and merged is not None:
+            observer(chunk, merged)
+
+    def tool_call(self, choice_index: int, tool_index: int) -> ToolCall:
+        """One tool call as it stands, as ``result()`` would rebuild it, at the cost of
+        that call alone. Raises ``KeyError`` when no fragment of it has arrived."""
+        return self._choices[choice_index].tool_calls[tool_index].result()
+
+    def _count_tool_call(self) -> None:
+        if self._tool_call_count >= self.max_tool_calls:
+            self._over("max_tool_calls", self.max_tool_calls, self._tool_call_count + 1)
+        self._tool_call_count += 1
+
+    def _over(self, name: str, limit: int, size: int) -> None:
+        raise CompletionLimitError(name, limit, size, self.chunk_count, self.result())
 
     def result(self) -> ChatCompletion:
         """The completion as it stands: final after the last chunk, partial before.

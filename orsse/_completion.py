@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ._turns import message_param, parse_arguments
 from ._wire import SLOTS
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
@@ -56,6 +57,14 @@ class ToolCall:
         out.update(self.extra)
         return out
 
+    def parse_arguments(self) -> Any:
+        """The decoded ``arguments`` (``{}`` when the text is empty: a function without
+        parameters). Raises :class:`ToolArgumentsError`, naming this call and the
+        character at fault, when the text is not valid JSON."""
+        return parse_arguments(
+            self.function.arguments, tool_call_id=self.id, name=self.function.name, index=self.index
+        )
+
 
 @dataclass(**SLOTS)
 class Message:
@@ -101,6 +110,18 @@ class Message:
             out["audio"] = self.audio
         out.update(self.extra)
         return out
+
+    def to_param(self) -> JSONObject:
+        """This message as the assistant message of the next request (plain JSON).
+
+        ``role``; ``content``, left out when empty beside tool calls; ``tool_calls``,
+        their ``id``, ``type``, function ``name`` and ``arguments`` exactly as streamed
+        (with any key a server added to a call); ``reasoning_details`` exactly as
+        rebuilt, in order, every signature and encrypted blob untouched, as OpenRouter
+        requires. The reasoning text goes back, under ``reasoning_name``, only when there
+        are no details to carry it.
+        """
+        return message_param(self)
 
 
 @dataclass(**SLOTS)
@@ -153,19 +174,18 @@ class ChatCompletion:
 
     def to_dict(self) -> JSONObject:
         """Exactly the JSON shape of a non-streaming chat completion."""
+        # Every key a non-streaming response has, null when the stream did not say:
+        # OpenRouter's SDK requires system_fingerprint even when it is null.
         out: JSONObject = {
             "id": self.id,
             "object": self.object,
             "created": self.created,
             "model": self.model,
             "provider": self.provider,
+            "system_fingerprint": self.system_fingerprint,
+            "service_tier": self.service_tier,
+            "choices": [choice.to_dict() for choice in self.choices],
+            "usage": None if self.usage is None else self.usage.to_dict(),
         }
-        if self.system_fingerprint is not None:
-            out["system_fingerprint"] = self.system_fingerprint
-        if self.service_tier is not None:
-            out["service_tier"] = self.service_tier
-        out["choices"] = [choice.to_dict() for choice in self.choices]
-        if self.usage is not None:
-            out["usage"] = self.usage.to_dict()
         out.update(self.extra)
         return out

@@ -126,6 +126,83 @@ class ResponseLimitError(OrsseError, ValueError):
         self.partial = partial
 
 
+class ToolArgumentsError(OrsseError, ValueError):
+    """A tool call's ``arguments`` text is not valid JSON (the model wrote it wrong, or the
+    stream was cut off inside it).
+
+    ``tool_call_id``, ``name`` and ``index`` name the call; ``reason`` and ``position`` (a
+    character offset in ``arguments``) say what is wrong and where; ``arguments`` is the
+    whole text, so that it can be shown or sent back to the model for a retry.
+    """
+
+    def __init__(
+        self,
+        reason: str,
+        position: int,
+        *,
+        arguments: str = "",
+        tool_call_id: Optional[str] = None,
+        name: Optional[str] = None,
+        index: Optional[int] = None,
+    ) -> None:
+        self.reason = reason
+        self.position = position
+        self.arguments = arguments
+        self.tool_call_id = tool_call_id
+        self.name = name
+        self.index = index
+        call = f"tool call #{index}" if index is not None else "tool call"
+        if name is not None:
+            call += f" {name!r}"
+        if tool_call_id is not None:
+            call += f" (id {tool_call_id!r})"
+        super().__init__(
+            f"the arguments of {call} are not valid JSON: {reason} at character {position} "
+            f"of {excerpt(arguments)}"
+        )
+
+
+
+
+class NotChatStreamError(OrsseError, ValueError):
+    """The body is not a chat-completion stream at all: empty, a JSON document (a
+    non-streaming response: was ``"stream": true`` sent?), or another API's event stream
+    (the Responses API's). ``head`` is the start of the body, as text."""
+
+    def __init__(self, message: str, head: str = "") -> None:
+        super().__init__(message)
+        self.head = head
+
+
+class CompletionLimitError(OrsseError):
+    """The completion rebuilt from a stream grew past a limit of its ``Accumulator``
+    (``max_text``, ``max_tool_calls``, ``max_choices``): a stream that would exhaust
+    memory. ``partial`` holds the completion up to the chunk that crossed the limit."""
+
+    def __init__(
+        self,
+        limit_name: str,
+        limit: int,
+        size: int,
+        chunk_index: int,
+        partial: Optional[ChatCompletion] = None,
+    ) -> None:
+        self.limit_name = limit_name
+        self.limit = limit
+        self.size = size
+        self.chunk_index = chunk_index
+        self.partial = partial
+        super().__init__(
+            f"the rebuilt completion exceeded {limit_name}: {size} > {limit} at chunk "
+            f"#{chunk_index} (pass Accumulator({limit_name}=...) if such answers are expected)"
+        )
+
+
+class InputTypeError(OrsseError, TypeError):
+    """A function was given the wrong kind of input (text where bytes belong, one bytes
+    object where an iterable of reads belongs…); the message says what to pass."""
+
+
 # -- the client's errors (orsse.stream_chat) ---------------------------------------------
 
 

@@ -174,12 +174,19 @@ def test_truncated_stream_raises_incomplete_with_partial() -> None:
     assert "[DONE]" in str(info.value)
 
 
-def test_empty_body_is_incomplete() -> None:
-    for body in ([], [b""], [b": OPENROUTER PROCESSING\n\n"]):
-        with pytest.raises(orsse.IncompleteStreamError) as info:
+def test_empty_body_is_said_to_be_empty() -> None:
+    for body in ([], [b""], [b"", b""]):
+        with pytest.raises(orsse.NotChatStreamError, match="the body was empty") as info:
             orsse.collect(body)
         assert info.value.partial is not None
         assert info.value.partial.choices == []
+
+
+def test_keep_alives_then_nothing_is_a_stream_cut_off() -> None:
+    for body in ([b": OPENROUTER PROCESSING\n\n"], [b"\n\n"]):
+        with pytest.raises(orsse.IncompleteStreamError, match="cut off") as info:
+            orsse.collect(body)
+        assert info.value.partial is not None
 
 
 def test_iter_chunks_yields_everything_before_reporting_truncation() -> None:
@@ -583,3 +590,127 @@ def test_reasoning_under_both_names_keeps_each() -> None:
     assert message.reasoning == "a"
     assert message.reasoning_name == "reasoning"
     assert message.extra == {"reasoning_content": "b"}
+
+
+# -- provider extras, Azure's preamble, OpenAI's padding ------------------------------------
+
+
+def test_id_and_created_come_from_the_first_chunk_with_an_id() -> None:
+    preamble = {"choices": [], "created": 0, "id": "", "model": "", "object": "",
+                "prompt_filter_results": [{"prompt_index": 0}]}  # fmt: skip
+    body = sse_body(
+        preamble,
+        chunk({"role": "assistant", "content": "Oi"}, id="chatcmpl-1", created=1782321591, model="o4-mini"),
+        chunk({"content": "!"}, finish_reason="stop", id="chatcmpl-1", created=1782321591, model="o4-mini"),
+    )
+    completion = orsse.collect([body])
+    assert (completion.id, completion.created, completion.model) == ("chatcmpl-1", 1782321591, "o4-mini")
+    assert completion.extra == {"prompt_filter_results": [{"prompt_index": 0}]}
+    # A stream with no id at all keeps what it had.
+    only = orsse.collect([sse_body({"choices": [{"delta": {"content": "x"}, "finish_reason": "stop"}], "id": "", "created": 0})])
+    assert (only.id, only.created) == ("", 0)
+
+
+def test_provider_extras_keep_the_latest_value_that_says_something() -> None:
+    verdict = {"protected_material_text": {"detected": False, "filtered": False}}
+    body = sse_body(
+        chunk({"content": "a"}, choices=[{"index": 0, "delta": {"content": "a"}, "content_filter_results": {}}],
+              x_groq={"id": "req_1", "seed": 5}, obfuscation="pad1"),
+        chunk(choices=[{"index": 0, "delta": {"content": "b"}, "content_filter_results": verdict}],
+              timings={"n": 1}, obfuscation="pad22"),
+        chunk(choices=[{"index": 0, "delta": {}, "finish_reason": "stop", "content_filter_results": {}}],
+              x_groq={"id": "req_1", "usage": {"total_tokens": 3}}, timings=None, obfuscation="p"),
+    )  # fmt: skip
+    completion = orsse.collect([body])
+    assert completion.extra == {"x_groq": {"id": "req_1", "usage": {"total_tokens": 3}}, "timings": {"n": 1}}
+    assert completion.choices[0].extra == {"content_filter_results": verdict}
+    out = completion.to_dict()
+    assert "obfuscation" not in out
+    assert out["choices"][0]["content_filter_results"] == verdict
+
+
+# -- bounded time and memory ------------------------------------------------------------------
+#
+# How long these take is measured in benchmarks/accumulate_bounds.py; here, that the
+# results are right at a size where quadratic joins used to take seconds.
+
+
+def test_many_pieces_of_an_unknown_text_field_join_exactly() -> None:
+    accumulator = orsse.Accumulator()
+    pieces = [f"p{i} " for i in range(20_000)]
+    for piece in pieces:
+        accumulator.add(orsse.parse_chunk(chunk({"x_thoughts": piece, "x_list": [piece]})))
+    message = accumulator.result().message
+    assert message.extra["x_thoughts"] == "".join(pieces)
+    assert message.extra["x_list"] == pieces
+
+
+def test_unknown_field_changing_kind_takes_the_latest_value() -> None:
+    accumulator = orsse.Accumulator()
+    for value in ("a", "b", {"k": 1}, "c", ["x"], ["y"], 7):
+        accumulator.add(orsse.parse_chunk(chunk({"x_field": value})))
+        accumulator.add(orsse.parse_chunk(chunk({"x_other": value})))
+    extra = accumulator.result().message.extra
+    assert extra == {"x_field": 7, "x_other": 7}
+    accumulator = orsse.Accumulator()
+    for value in ({"k": 1}, "c", "d"):
+        accumulator.add(orsse.parse_chunk(chunk({"x_field": value})))
+    assert accumulator.result().message.extra == {"x_field": "cd"}
+
+
+def test_index_less_fragments_continue_the_latest_call() -> None:
+    fragments = []
+    for call in range(300):
+        fragments.append({"id": f"call_{call}", "type": "function", "function": {"name": "f", "arguments": ""}})
+        fragments.extend({"function": {"arguments": piece}} for piece in ('{"n": ', str(call), "}"))
+    accumulator = orsse.Accumulator()
+    for fragment in fragments:
+        accumulator.add(orsse.parse_chunk(chunk({"tool_calls": [fragment]})))
+    calls = accumulator.result().message.tool_calls
+    assert [c.id for c in calls] == [f"call_{n}" for n in range(300)]
+    assert [json.loads(c.function.arguments) for c in calls] == [{"n": n} for n in range(300)]
+
+
+def test_index_less_fragment_after_indexed_calls_continues_the_highest() -> None:
+    accumulator = orsse.Accumulator()
+    for fragment in (
+        {"index": 2, "id": "c2", "function": {"name": "g", "arguments": "{"}},
+        {"index": 0, "id": "c0", "function": {"name": "f", "arguments": "{}"}},
+        {"function": {"arguments": "}"}},
+        {"id": "c3", "function": {"name": "h", "arguments": "{}"}},
+    ):
+        accumulator.add(orsse.parse_chunk(chunk({"tool_calls": [fragment]})))
+    calls = accumulator.result().message.tool_calls
+    assert [(c.index, c.id, c.function.arguments) for c in calls] == [(0, "c0", "{}"), (2, "c2", "{}"), (3, "c3", "{}")]
+
+
+@pytest.mark.parametrize("limit, make", [
+    ("max_tool_calls", lambda i: chunk({"tool_calls": [{"index": i, "id": f"c{i}", "function": {"name": "f", "arguments": "{}"}}]})),
+    ("max_choices", lambda i: chunk({"content": "x"}, index=i)),
+    ("max_text", lambda i: chunk({"content": "0123456789"})),
+])  # fmt: skip
+def test_a_limit_on_the_completion_raises_with_the_partial(limit: str, make: Any) -> None:
+    body = sse_body(*[make(i) for i in range(30)], chunk({}, finish_reason="stop"))
+    with pytest.raises(orsse.CompletionLimitError, match=limit) as info:
+        orsse.collect([body], accumulator=orsse.Accumulator(**{limit: 12}))
+    error = info.value
+    assert (error.limit_name, error.limit) == (limit, 12)
+    assert error.size == 13 if limit != "max_text" else error.size == 20
+    assert error.partial is not None
+    partial = error.partial
+    if limit == "max_tool_calls":
+        assert len(partial.message.tool_calls) == 12
+    elif limit == "max_choices":
+        assert len(partial.choices) == 12
+    else:
+        assert partial.content == "0123456789" * 2
+    # The defaults let the same stream through.
+    orsse.collect([body])
+    assert isinstance(error, orsse.OrsseError)
+
+
+def test_ten_thousand_and_one_tool_call_indexes_stop_at_the_default() -> None:
+    fragments = [{"index": i, "function": {"arguments": ""}} for i in range(10_001)]
+    accumulator = orsse.Accumulator()
+    with pytest.raises(orsse.CompletionLimitError, match="max_tool_calls"):
+        accumulator.add(orsse.parse_chunk(chunk({"tool_calls": fragments})))

@@ -845,3 +845,164 @@ def test_limit_error_partial_keeps_events_completed_earlier_in_the_same_read() -
     with pytest.raises(orsse.SSELimitError) as info:
         orsse.collect([body], max_event_size=1000)
     assert info.value.partial is not None and info.value.partial.content == "small"
+
+
+# -- the wrong kind of input, a failing byte source, a body that is not a chat stream ---------
+
+
+def test_deeply_nested_dict_gives_a_chunk_decode_error() -> None:
+    deep: Any = "x"
+    for _ in range(100_000):
+        deep = {"a": deep}
+    payload = chunk({"tool_calls": [{"index": 0, "function": {"name": "f", "arguments": deep}}]})
+    with pytest.raises(orsse.ChunkDecodeError, match="nested too deeply|unexpected shape"):
+        orsse.parse_chunk(payload)
+    # Deep where only the extra keys hold it: kept as it came.
+    parsed = orsse.parse_chunk({"x_deep": deep, "choices": []})
+    assert parsed.extra["x_deep"] is deep
+
+
+BODY = sse_body(chunk({"role": "assistant", "content": "Hi"}), chunk({}, finish_reason="stop"))
+
+
+@pytest.mark.parametrize("wrong, says", [
+    (BODY, "not one bytes object: pass \\[body\\]"),
+    (bytearray(BODY), "not one bytearray object"),
+    (memoryview(BODY), "not one memoryview object"),
+    (BODY.decode(), "not a str"),
+    (None, "not None"),
+    (5, "not an int"),
+    ([BODY.decode()], "one read was a str: pass the raw bytes \\(httpx: iter_bytes"),
+    ([(BODY, True)], "one read was a tuple: pass bytes, not pairs \\(aiohttp"),
+    ([BODY[:10], None], "one read was None"),
+])  # fmt: skip
+def test_wrong_kinds_of_input_say_what_to_pass(wrong: Any, says: str) -> None:
+    for function in (orsse.collect, lambda c: list(orsse.iter_chunks(c))):
+        with pytest.raises(orsse.InputTypeError, match=says) as info:
+            function(wrong)
+        assert isinstance(info.value, TypeError) and isinstance(info.value, orsse.OrsseError)
+    with pytest.raises(orsse.InputTypeError):
+        acollect_sync_any(wrong)
+
+
+def acollect_sync_any(chunks: Any) -> Any:
+    import asyncio
+
+    async def items() -> Any:
+        for piece in chunks:
+            yield piece
+
+    iterable = items() if isinstance(chunks, list) else chunks
+    return asyncio.run(orsse.acollect(iterable))
+
+
+def test_iter_chunks_refuses_the_wrong_input_at_the_call() -> None:
+    with pytest.raises(orsse.InputTypeError, match="iter_chunks"):
+        orsse.iter_chunks(BODY)
+    with pytest.raises(orsse.InputTypeError, match="async iterable use aiter_chunks"):
+        orsse.iter_chunks(agen([BODY]))
+
+
+def test_aiter_chunks_given_a_plain_iterable_says_so() -> None:
+    with pytest.raises(orsse.InputTypeError, match="for a plain iterable use iter_chunks"):
+        acollect_sync_any(iter([BODY]))
+
+
+def test_byte_views_and_bytearrays_are_read() -> None:
+    view = memoryview(b"xx" + BODY)[2:]
+    reads = [view[:7], bytearray(view[7:30]), view[30:]]
+    assert orsse.collect(reads).content == "Hi"
+
+
+class SourceFailed(Exception):
+    """What a client library raises when the connection drops (ChunkedEncodingError...)."""
+
+
+def _failing_source(pieces: List[bytes]) -> Any:
+    for piece in pieces:
+        yield piece
+    raise SourceFailed("connection reset by peer")
+
+
+def test_an_exception_from_the_byte_source_keeps_the_partial() -> None:
+    first = sse_body(chunk({"role": "assistant", "content": "Hel"}), chunk({"content": "lo"}), done=False)
+    with pytest.raises(orsse.IncompleteStreamError, match="byte source raised SourceFailed") as info:
+        orsse.collect(_failing_source([first[:40], first[40:]]))
+    assert isinstance(info.value.__cause__, SourceFailed)
+    assert info.value.partial is not None and info.value.partial.content == "Hello"
+    seen: List[str] = []
+    with pytest.raises(orsse.IncompleteStreamError):
+        for parsed in orsse.iter_chunks(_failing_source([first])):
+            seen.append(parsed.choices[0].delta.content or "")
+    assert seen == ["Hel", "lo"]
+
+
+def test_an_exception_from_an_async_byte_source_keeps_the_partial() -> None:
+    import asyncio
+
+    first = sse_body(chunk({"role": "assistant", "content": "Hel"}), done=False)
+
+    async def source() -> Any:
+        yield first
+        raise SourceFailed("reset")
+
+    with pytest.raises(orsse.IncompleteStreamError) as info:
+        asyncio.run(orsse.acollect(source()))
+    assert isinstance(info.value.__cause__, SourceFailed)
+    assert info.value.partial is not None and info.value.partial.content == "Hel"
+
+
+def test_keyboard_interrupt_from_the_source_is_not_wrapped() -> None:
+    def source() -> Any:
+        yield BODY[:10]
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        orsse.collect(source())
+
+
+NON_STREAMING = json.dumps({
+    "id": "gen-1", "object": "chat.completion", "created": 1, "model": "m",
+    "choices": [{"index": 0, "message": {"role": "assistant", "content": "Hi"}, "finish_reason": "stop"}],
+}).encode()  # fmt: skip
+
+
+@pytest.mark.parametrize("body, says", [
+    (NON_STREAMING, 'a JSON document, not an event stream \\(a non-streaming chat completion: was "stream": true sent\\?\\)'),
+    (json.dumps(json.loads(NON_STREAMING), indent=2).encode(), "a non-streaming chat completion"),
+    (b'{"error": {"code": 400, "message": "bad"}}', "a JSON document, not an event stream \\(an error response\\)"),
+    (b"<html><body>Bad gateway</body></html>\n", "no data event: it is not an event stream; it begins '<html>"),
+    (b"", "the body was empty"),
+])  # fmt: skip
+def test_a_body_that_is_not_a_chat_stream_says_what_it_is(body: bytes, says: str) -> None:
+    with pytest.raises(orsse.NotChatStreamError, match=says) as info:
+        orsse.collect([body])
+    assert info.value.head == body[:256].decode()
+    assert info.value.partial is not None
+
+
+def test_a_responses_api_stream_is_named() -> None:
+    typed = (
+        b'event: response.created\ndata: {"type":"response.created","sequence_number":0,"response":{}}\n\n'
+        b'event: response.output_text.delta\ndata: {"type":"response.output_text.delta","delta":"Hi"}\n\n'
+    )
+    untyped = typed.replace(b"event: response.created\n", b"").replace(b"event: response.output_text.delta\n", b"")
+    for body in (typed, untyped):
+        with pytest.raises(orsse.NotChatStreamError, match="Responses API stream \\(an event 'response.created'\\)"):
+            orsse.collect([body])
+
+
+def test_past_the_first_reads_the_same_errors_come() -> None:
+    # The first 256 bytes pass through a checking generator, the rest go straight to
+    # the decoder: a wrong read or a failing source there must be told apart the same way.
+    long_body = sse_body(*[chunk({"content": f"piece {i}"}) for i in range(10)], done=False)
+    assert len(long_body) > 1000
+    for bad in ("text", None, (b"x", True), 5):
+        with pytest.raises(orsse.InputTypeError, match="a read was not bytes") as info:
+            orsse.collect([long_body[:600], bad])  # type: ignore[list-item]
+        assert info.value.partial is not None
+    with pytest.raises(orsse.IncompleteStreamError, match="byte source raised SourceFailed") as caught:
+        orsse.collect(_failing_source([long_body[:600], long_body[600:]]))
+    assert isinstance(caught.value.__cause__, SourceFailed)
+    assert caught.value.partial is not None
+    assert caught.value.partial.content == "".join(f"piece {i}" for i in range(10))

@@ -35,6 +35,7 @@ def _type_checking_imports() -> Set[str]:
                 assert isinstance(stmt, ast.ImportFrom), ast.dump(stmt)
                 for alias in stmt.names:
                     assert alias.asname == alias.name, f"{alias.name} is not re-exported as itself"
+                    assert alias.name not in names, f"{alias.name} is imported twice"
                     names.add(alias.name)
     return names
 
@@ -54,6 +55,9 @@ def test_all_lazy_and_type_checking_imports_name_the_same_things() -> None:
     eager = _eager_imports() - {"__version__"}
     assert not lazy & eager
     assert public == lazy | eager | {"__version__"}
+    assert len(orsse._LAZY) == INIT.read_text("utf-8").split("_LAZY = {")[1].split("}")[0].count(":"), (
+        "a name is listed twice in _LAZY"
+    )
     assert _type_checking_imports() == lazy
 
 

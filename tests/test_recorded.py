@@ -266,3 +266,120 @@ def test_reasoning_details_can_be_sent_back(sse: Path) -> None:
     assert "".join(d.get("text") or "" for d in got) == text_in
     summary_in = "".join(d.get("summary") or "" for d in sent)
     assert "".join(d.get("summary") or "" for d in got) == summary_in
+
+
+# -- other OpenAI-compatible servers (fixtures/recorded-compat/) ------------------------------
+#
+# OpenAI, Azure OpenAI, z.ai GLM, xAI, Groq, Hugging Face, llama.cpp, avian and Vercel's
+# gateway. Their expected files hold more than the OpenRouter ones: the provider extras
+# (by the rule of docs/streams.md), each choice's own extras, the reasoning's name.
+
+COMPAT_STREAMS = sorted((FIXTURES / "recorded-compat").rglob("*.sse"))
+compat_params = pytest.mark.parametrize("sse", COMPAT_STREAMS, ids=stream_id)
+
+
+def test_compat_fixture_counts() -> None:
+    assert len(COMPAT_STREAMS) == 98
+    used = [expected_path(sse) for sse in COMPAT_STREAMS]
+    assert all(path.is_file() for path in used)
+    assert set(used) == set((FIXTURES / "recorded-compat").rglob("*.expected.json"))
+    servers = {sse.parent.name for sse in COMPAT_STREAMS}
+    for name in ("azure", "openai", "zai-glm", "xai", "groq", "huggingface", "llama-cpp", "avian"):
+        assert any(name in server for server in servers), name
+    assert any("Vercel" in sse.parts[-3] for sse in COMPAT_STREAMS)
+
+
+def _compare_compat(completion: orsse.ChatCompletion, accumulator: orsse.Accumulator, expected: Dict[str, Any]) -> None:
+    _compare(completion, accumulator, expected)
+    assert completion.service_tier == expected["service_tier"]
+    assert completion.extra == expected["extra"]
+    assert "obfuscation" not in completion.to_dict()
+    for choice, want in zip(completion.choices, expected["choices"]):
+        assert choice.extra == want["extra"]
+        message, want_message = choice.message, want["message"]
+        assert message.refusal == want_message["refusal"]
+        assert message.reasoning_name == want_message["reasoning_name"]
+        assert message.extra == want_message["extra"]
+    if expected["usage"] is None:
+        assert completion.usage is None
+    else:
+        assert completion.usage is not None
+        assert completion.usage.to_dict() == expected["usage"]
+
+
+@compat_params
+def test_compat_stream_matches_expected(sse: Path) -> None:
+    completion, accumulator = collect_with([sse.read_bytes()])
+    _compare_compat(completion, accumulator, load_expected(sse))
+
+
+@compat_params
+def test_compat_stream_under_any_split(sse: Path) -> None:
+    raw = sse.read_bytes()
+    reference = orsse.collect([raw]).to_dict()
+    rng = random.Random("compat:" + stream_id(sse))
+    for max_size in (3, 64, 2000):
+        assert orsse.collect(random_splits(raw, rng, max_size)).to_dict() == reference, max_size
+    pieces = random_splits(raw, rng, 300)
+    accumulator = orsse.Accumulator()
+    completion = acollect_sync(pieces, accumulator=accumulator)
+    _compare_compat(completion, accumulator, load_expected(sse))
+
+
+COMPAT_SMALL = [sse for sse in COMPAT_STREAMS if sse.stat().st_size <= 6_000]
+
+
+@pytest.mark.parametrize("sse", COMPAT_SMALL, ids=stream_id)
+def test_compat_stream_one_byte_at_a_time(sse: Path) -> None:
+    raw = sse.read_bytes()
+    assert orsse.collect(bytewise(raw)).to_dict() == orsse.collect([raw]).to_dict()
+
+
+def test_some_compat_streams_are_fed_bytewise() -> None:
+    assert len(COMPAT_SMALL) >= 20
+
+
+@compat_params
+def test_compat_chunks_round_trip_exactly(sse: Path) -> None:
+    """``to_dict()`` of every chunk is the JSON object it came from: the same keys in the
+    same order, explicit nulls and unknown keys included."""
+    raw = sse.read_bytes()
+    payloads = [p for p in data_payloads(raw) if p != "[DONE]"]
+    chunks = list(orsse.iter_chunks([raw]))
+    assert len(chunks) == len(payloads)
+    for chunk, payload in zip(chunks, payloads):
+        sent = json.loads(payload)
+        assert chunk.to_dict() == sent
+        assert json.dumps(chunk.to_dict()) == json.dumps(sent)
+
+
+NON_STREAMING_TOP = ["id", "object", "created", "model", "provider", "system_fingerprint", "service_tier", "choices", "usage"]
+
+
+@pytest.mark.parametrize("sse", STREAMS + COMPAT_STREAMS, ids=stream_id)
+def test_completion_has_every_key_of_a_non_streaming_response(sse: Path) -> None:
+    """The keys openai's ``ChatCompletion`` and OpenRouter's ``ChatResult`` read, null
+    where the stream said nothing (``system_fingerprint`` is required by the latter)."""
+    completion = orsse.collect([sse.read_bytes()])
+    out = completion.to_dict()
+    assert list(out)[: len(NON_STREAMING_TOP)] == NON_STREAMING_TOP
+    assert out["object"] == "chat.completion"
+    assert isinstance(out["id"], str) and out["id"]
+    assert isinstance(out["created"], int) and out["created"] > 0
+    assert isinstance(out["model"], str) and out["model"]
+    for choice in out["choices"]:
+        assert list(choice)[:5] == ["index", "message", "finish_reason", "native_finish_reason", "logprobs"]
+        assert choice["finish_reason"] in ("stop", "tool_calls", "length", "content_filter")
+        message = choice["message"]
+        assert message["role"] == "assistant"
+        assert {"content", "refusal"} <= set(message)
+        assert ("reasoning" in message) != ("reasoning_content" in message)
+        for call in message.get("tool_calls", []):
+            assert call["type"] == "function" and isinstance(call["id"], str)
+            assert isinstance(call["function"]["name"], str)
+            assert isinstance(call["function"]["arguments"], str)
+    usage = out["usage"]
+    if usage is not None:
+        for key in ("prompt_tokens", "completion_tokens", "total_tokens"):
+            assert isinstance(usage[key], int)
+    assert json.loads(json.dumps(out)) == out
