@@ -546,11 +546,8 @@ def _replay(source: BinaryIO, where: str, args: argparse.Namespace, output: _Out
         arrived = accumulator.event_count if kind == "responses" else accumulator.chunk_count
         if arrived:
             _print_result(partial, live, output)
-        elif (
-            isinstance(exc, IncompleteStreamError)
-            and not blocks.comments
-            and not _starts_like_sse(blocks.head)
-        ):
+        elif not blocks.comments and not _starts_like_sse(blocks.head):
+            # Not one event: say what the input looks like instead of how it failed.
             output.error(f"{where} {_what_text_is(blocks.head)}")
             return EXIT_BAD_INPUT
         output.error(f"{where}: {exc}")
