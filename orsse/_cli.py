@@ -1,35 +1,46 @@
 """The ``orsse`` command (also ``python -m orsse``).
 
-  orsse parse FILE|-      rebuild a recorded stream: message, reasoning, tool calls, usage
+  orsse parse FILE|-      replay a recorded stream (chat, or Responses API): message,
+                          reasoning, tool calls, usage, printed as the bytes arrive
         --events          print the raw events and comments instead (with --json: JSON lines)
         --json            print the rebuilt completion as JSON
   orsse chat -m MODEL [--system TEXT] [--reasoning] [--json] PROMPT...|-
-                          stream an answer from OpenRouter (or --base-url), key from
-                          OPENROUTER_API_KEY; usage, cost and speed go to stderr
+                          stream an answer from OpenRouter (or --base-url); usage, cost and
+                          speed go to stderr
+        -i, --interactive a conversation: one prompt per line (/reset, /save FILE, /help);
+                          Ctrl-C stops the answer, Ctrl-D leaves
+
+The key comes from OPENROUTER_API_KEY, or the variable --key-env names; --no-key sends
+none. A --base-url other than OpenRouter's needs no key: none is sent when none is set.
 
 Exit codes:
   0    success
   1    an unexpected error (a bug in orsse: please report it)
   2    bad command line
-  3    no API key: OPENROUTER_API_KEY is not set
+  3    no API key: OPENROUTER_API_KEY (or the --key-env variable) is not set
   4    HTTP error before the stream started (4xx, 5xx, or not an event stream)
   5    network error: could not connect, or timed out
   6    the server reported an error mid-stream
   7    the stream was cut off (it ended early or the connection dropped)
-  8    bad input: an unreadable file, a malformed stream or a malformed chunk
+  8    bad input: an unreadable file, input that is not an event stream (empty,
+       binary, compressed), a malformed stream or chunk, or one past a size limit
   130  interrupted (Ctrl-C); what had arrived stays printed
   141  the output was closed early (a pipe such as `| head`)
 
-Every error is one line on stderr, starting with ``orsse: error:``.
+Every error is one line on stderr, starting with ``orsse: error:``. With --json, the
+completion rebuilt before an error is still printed. In interactive mode a failed answer
+is reported and the conversation goes on; with prompts from a pipe, the first failure
+ends it with its exit code.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
+import threading
 import time
+
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
 
 from ._version import __version__
@@ -45,14 +56,23 @@ from ._errors import (
     OrsseError,
     SSEError,
     StreamError,
+    excerpt,
 )
-from ._sse import SSEDecoder
+from ._render import (
+    LiveView,
+    Style,
+    delta_reasoning,
+    describe_tool_calls,
+    stats_line,
+    thinking_line,
+    to_json,
+)
+from ._sse import DEFAULT_MAX_EVENT_SIZE, SSEDecoder
 
 if TYPE_CHECKING:
-    from typing import Any, BinaryIO, Dict, Iterator, List, Optional, Sequence, TextIO
+    from typing import Any, BinaryIO, Dict, Iterable, Iterator, List, Mapping, Optional, Sequence, TextIO, Tuple
 
     from ._completion import ChatCompletion, Message
-    from ._wire import Usage
 
 __all__ = ["main"]
 
@@ -70,6 +90,14 @@ EXIT_BROKEN_PIPE = 141
 
 DEFAULT_BASE_URL = "https://openrouter.ai/api/v1"
 READ_SIZE = 65536
+#: The thinking indicator appears after this long without an answer, and counts seconds.
+THINKING_DELAY = 1.0
+THINKING_TICK = 1.0
+
+JSON_NOTE = (
+    "strict JSON: a number JSON cannot hold (1e400, which reads as infinity, or NaN) is "
+    "written as null"
+)
 
 
 def exit_code(error: BaseException) -> int:
@@ -84,7 +112,9 @@ def exit_code(error: BaseException) -> int:
         return EXIT_STREAM_ERROR
     if isinstance(error, IncompleteStreamError):
         return EXIT_TRUNCATED
-    if isinstance(error, (SSEError, ChunkDecodeError)):
+    if isinstance(error, (SSEError, ChunkDecodeError)) or isinstance(error, ValueError):
+        # The rest of orsse's ValueErrors say the same: the bytes are not acceptable
+        # (a rebuilt result past its size limit among them).
         return EXIT_BAD_INPUT
     return EXIT_INTERNAL
 
@@ -93,13 +123,20 @@ class _Output:
     """stdout and stderr, remembering whether each ended its line (so an error or the
     statistics never start in the middle of a streamed answer)."""
 
-    def __init__(self, out: TextIO, err: TextIO) -> None:
+    def __init__(self, out: TextIO, err: TextIO, environ: Mapping[str, str]) -> None:
         self.out = out
         self.err = err
         self.out_open = False  # stdout holds text after its last newline
         self.err_open = False
-        self.color_err = _wants_color(err)
-        self.color_out = _wants_color(out)
+        self.err_tty = _isatty(err)
+        self.out_style = Style(self.color_allowed(environ) and _isatty(out))
+        self.err_style = Style(self.color_allowed(environ) and self.err_tty)
+        #: Held by the thinking indicator while it draws on stderr.
+        self.lock = threading.Lock()
+
+    @staticmethod
+    def color_allowed(environ: Mapping[str, str]) -> bool:
+        return not environ.get("NO_COLOR") and environ.get("TERM") != "dumb"
 
     def write(self, text: str) -> None:
         if text:
@@ -125,18 +162,17 @@ class _Output:
         self.end_lines()
         self.write_err(f"orsse: error: {_one_line(message)}\n")
 
-    def dim(self, text: str) -> str:
-        return f"\x1b[2m{text}\x1b[0m" if self.color_err else text
-
-    def bold(self, text: str) -> str:
-        return f"\x1b[1m{text}\x1b[0m" if self.color_out else text
+    def note(self, message: str) -> None:
+        self.end_lines()
+        self.write_err(f"orsse: {_one_line(message)}\n")
 
 
-def _wants_color(stream: TextIO) -> bool:
-    if os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":
-        return False
+def _isatty(stream: Any) -> bool:
     isatty = getattr(stream, "isatty", None)
-    return bool(isatty and isatty())
+    try:
+        return bool(isatty and isatty())
+    except (ValueError, OSError):  # a closed stream
+        return False
 
 
 def _one_line(text: str, limit: int = 600) -> str:
@@ -163,28 +199,45 @@ def _parser() -> argparse.ArgumentParser:
 
     parse = commands.add_parser(
         "parse",
-        help="rebuild the completion from a recorded stream",
-        description="Parse a recorded event stream (a file, or - for standard input) and "
-        "print the message, reasoning, tool calls and usage it rebuilds.",
+        help="replay a recorded stream",
+        description="Parse a recorded event stream (a file, or - for standard input): a chat\n"
+        "completion or a Responses API stream. Prints the message, reasoning, tool calls and\n"
+        "usage it rebuilds, as the bytes arrive.",
         epilog=epilog,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parse.add_argument("file", metavar="FILE", help="the recorded stream (.sse), or - for standard input")
     parse.add_argument("--events", action="store_true", help="print the raw events and comments instead")
-    parse.add_argument("--json", action="store_true", help="print JSON: the rebuilt completion (with --events: one event per line)")
+    parse.add_argument(
+        "--json", action="store_true",
+        help=f"print the rebuilt completion as JSON (with --events: one event per line); {JSON_NOTE}",
+    )  # fmt: skip
+    parse.add_argument(
+        "--max-size", type=_positive_int, default=DEFAULT_MAX_EVENT_SIZE, metavar="BYTES",
+        help="the longest line and the largest event accepted (default %(default)d)",
+    )  # fmt: skip
     parse.set_defaults(run=_parse_command)
 
     chat = commands.add_parser(
         "chat",
         help="stream an answer from a model",
-        description="Send a prompt and print the answer as it streams. The key comes from "
-        "OPENROUTER_API_KEY. Usage, cost, time to first token and speed go to stderr.",
+        description="Send a prompt and print the answer as it streams. Usage, cost, time to\n"
+        "first token and speed go to stderr; on a terminal, 'thinking… 4s' while none has come.",
         epilog=epilog,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    chat.add_argument("prompt", nargs="*", metavar="PROMPT", help="the prompt (words are joined); - or nothing reads standard input")
+    chat.add_argument(
+        "prompt", nargs="*", metavar="PROMPT",
+        help="the prompt (words are joined); - or nothing reads standard input; with -i, the first prompt",
+    )  # fmt: skip
     chat.add_argument("-m", "--model", required=True, help="the model, e.g. openai/gpt-4o-mini")
     chat.add_argument("-s", "--system", metavar="TEXT", help="a system message")
+    chat.add_argument(
+        "-i", "--interactive", action="store_true",
+        help="a conversation: prompts one after another (one per line from a pipe), each "
+        "answer carried into the next request; /reset starts over, /save FILE writes the "
+        "conversation as JSON; Ctrl-C stops the answer, Ctrl-D leaves",
+    )  # fmt: skip
     chat.add_argument("--reasoning", action="store_true", help="show the model's reasoning (dimmed, on stderr)")
     chat.add_argument("--effort", choices=("minimal", "low", "medium", "high"), help="ask for reasoning of this effort")
     chat.add_argument("--max-tokens", type=int, metavar="N", help="limit the answer's length")
@@ -193,10 +246,21 @@ def _parser() -> argparse.ArgumentParser:
         "-p", "--param", action="append", default=[], metavar="KEY=VALUE",
         help="another request field; VALUE is read as JSON when it parses (repeatable)",
     )  # fmt: skip
-    chat.add_argument("--json", action="store_true", help="print the rebuilt completion as JSON instead of the text")
     chat.add_argument(
-        "--base-url", default=os.environ.get("OPENROUTER_BASE_URL") or DEFAULT_BASE_URL,
-        help="any OpenAI-compatible API (default: $OPENROUTER_BASE_URL or %(default)s)",
+        "--json", action="store_true",
+        help=f"print the rebuilt completion as JSON instead of the text (with -i: one line per answer); {JSON_NOTE}",
+    )  # fmt: skip
+    chat.add_argument(
+        "--base-url", default=None,
+        help=f"any OpenAI-compatible API (default: $OPENROUTER_BASE_URL or {DEFAULT_BASE_URL})",
+    )  # fmt: skip
+    chat.add_argument(
+        "--key-env", metavar="NAME",
+        help="read the API key from the environment variable NAME instead of OPENROUTER_API_KEY",
+    )  # fmt: skip
+    chat.add_argument(
+        "--no-key", action="store_true",
+        help="send no API key (a local server that needs none; also keeps OPENROUTER_API_KEY from it)",
     )  # fmt: skip
     chat.add_argument("--timeout", type=float, default=120.0, metavar="SECONDS", help="the longest silence tolerated (default %(default)g)")
     chat.add_argument("--retries", type=int, default=2, metavar="N", help="retries before the stream starts (default %(default)d)")
@@ -206,19 +270,55 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: Optional[Sequence[str]] = None) -> int:
-    """Run the command line; returns the exit code."""
-    for stream in (sys.stdout, sys.stderr):
-        reconfigure = getattr(stream, "reconfigure", None)
-        if reconfigure is not None:
-            try:
-                reconfigure(errors="replace")
-            except (ValueError, OSError):
-                pass
-    args = _parser().parse_args(argv)
-    output = _Output(sys.stdout, sys.stderr)
+def _positive_int(text: str) -> int:
     try:
-        code: int = args.run(args, output)
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"must be 1 or more, not {value}")
+    return value
+
+
+class _Context:
+    """What a command reads and writes: the streams and the environment (the real ones,
+    or a test's)."""
+
+    def __init__(self, stdin: BinaryIO, output: _Output, environ: Mapping[str, str]) -> None:
+        self.stdin = stdin
+        self.output = output
+        self.environ = environ
+
+
+def main(
+    argv: Optional[Sequence[str]] = None,
+    *,
+    stdin: Optional[BinaryIO] = None,
+    stdout: Optional[TextIO] = None,
+    stderr: Optional[TextIO] = None,
+    environ: Optional[Mapping[str, str]] = None,
+) -> int:
+    """Run the command line; returns the exit code. The streams and the environment
+    default to the process's own (``stdin`` is binary)."""
+    if stdout is None or stderr is None:
+        for stream in (sys.stdout, sys.stderr):
+            reconfigure = getattr(stream, "reconfigure", None)
+            if reconfigure is not None:
+                try:
+                    reconfigure(errors="replace")
+                except (ValueError, OSError):
+                    pass
+    out = sys.stdout if stdout is None else stdout
+    err = sys.stderr if stderr is None else stderr
+    environment = os.environ if environ is None else environ
+    try:
+        args = _parser().parse_args(argv)
+    except SystemExit as exc:  # --help, --version, or a bad command line
+        return exc.code if isinstance(exc.code, int) else EXIT_USAGE
+    output = _Output(out, err, environment)
+    context = _Context(sys.stdin.buffer if stdin is None else stdin, output, environment)
+    try:
+        code: int = args.run(args, context)
         return code
     except KeyboardInterrupt:
         try:
@@ -228,101 +328,280 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             pass
         return EXIT_INTERRUPTED
     except BrokenPipeError:
-        # Python would complain again at exit, flushing the closed stdout.
-        try:
-            devnull = os.open(os.devnull, os.O_WRONLY)
-            os.dup2(devnull, sys.stdout.fileno())
-        except (OSError, ValueError):
-            pass
+        if stdout is None:
+            # Python would complain again at exit, flushing the closed stdout.
+            try:
+                devnull = os.open(os.devnull, os.O_WRONLY)
+                os.dup2(devnull, sys.stdout.fileno())
+            except (OSError, ValueError):
+                pass
         return EXIT_BROKEN_PIPE
 
 
 # -- orsse parse -------------------------------------------------------------------------
 
 
-def _read_blocks(source: BinaryIO) -> Iterator[bytes]:
-    read = getattr(source, "read1", source.read)
-    while True:
-        data = read(READ_SIZE)
-        if not data:
-            return
-        yield data
+class _NotAStream(Exception):
+    """The input is plainly not an event stream (empty, binary, compressed)."""
 
 
-def _parse_command(args: argparse.Namespace, output: _Output) -> int:
-    name = args.file
+# Magic numbers of what a saved body must not be: compressed bytes that were never decoded.
+_COMPRESSED = (
+    (b"\x1f\x8b", "gzip-compressed data: decompress it first (gunzip, or curl --compressed)"),
+    (b"\x28\xb5\x2f\xfd", "zstd-compressed data: decompress it first (unzstd)"),
+    (b"BZh", "bzip2-compressed data: decompress it first (bunzip2)"),
+    (b"\xfd7zXZ\x00", "xz-compressed data: decompress it first (unxz)"),
+    (b"PK\x03\x04", "a zip archive: unpack it first"),
+    (b"\xff\xfe", "UTF-16 text, not UTF-8: convert it first (iconv -f UTF-16 -t UTF-8)"),
+    (b"\xfe\xff", "UTF-16 text, not UTF-8: convert it first (iconv -f UTF-16 -t UTF-8)"),
+)
+#: The bytes looked at before the input is judged: enough for the longest magic number.
+_SNIFF_BYTES = 6
+_SSE_FIELDS = (b"data", b"event", b"id", b"retry", b"")
+
+
+def _starts_like_sse(head: bytes) -> bool:
+    """Whether the first line of *head* is an event-stream field or comment."""
+    if head.startswith(b"\xef\xbb\xbf"):
+        head = head[3:]
+    end = len(head)
+    for stop in (b":", b"\n", b"\r"):
+        found = head.find(stop, 0, end)
+        if found >= 0:
+            end = found
+    return head[:end] in _SSE_FIELDS and (end < len(head) or head in _SSE_FIELDS)
+
+
+def looks_like(head: bytes) -> Optional[str]:
+    """What the first bytes of an input are when they are plainly no event stream
+    (compressed, binary), else ``None``."""
+    for magic, what in _COMPRESSED:
+        if head.startswith(magic):
+            return what
+    if _starts_like_sse(head):
+        return None
+    if b"\0" in head:
+        return "binary data, not text"
     try:
-        source: BinaryIO = sys.stdin.buffer if name == "-" else open(name, "rb")
+        head.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        if exc.start < len(head) - 3:  # not just a character cut at the end of the read
+            return "binary data, not UTF-8 text"
+    return None
+
+
+def _what_text_is(head: bytes) -> str:
+    """For a text input without a single event: what it seems to be instead."""
+    text = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if text.startswith((b"{", b"[")):
+        kind = "JSON (a response saved without streaming?)"
+    elif text.startswith(b"<"):
+        kind = "HTML or XML (an error page?)"
+    else:
+        kind = "text"
+    return f"holds no event stream: it looks like {kind}, starting {excerpt(head.decode('utf-8', 'replace'), 60)}"
+
+
+class _Input:
+    """The blocks of an input, as they arrive, told apart from what is no event stream.
+
+    ``before_read`` runs before each read that may wait, so what the blocks so far
+    produced is printed before orsse waits for more (a pipe prints as it arrives; a
+    file is still written in few large writes).
+    """
+
+    def __init__(self, source: BinaryIO, before_read: Any) -> None:
+        self.source = source
+        self.before_read = before_read
+        self.head = b""
+        self.size = 0
+        self.comments = 0
+
+    def comment(self, _text: str) -> None:
+        self.comments += 1
+
+    def __iter__(self) -> Iterator[bytes]:
+        read = getattr(self.source, "read1", self.source.read)
+        first = b""
+        while len(first) < _SNIFF_BYTES:  # a pipe may hand over a byte or two at first
+            self.before_read()
+            data = read(READ_SIZE)
+            if not data:
+                break
+            first += data
+        if not first:
+            raise _NotAStream("is empty (0 bytes): no event stream")
+        self.head = first[:512]
+        what = looks_like(first)
+        if what is not None:
+            raise _NotAStream(f"is {what}")
+        self.size = len(first)
+        yield first
+        while True:
+            self.before_read()
+            data = read(READ_SIZE)
+            if not data:
+                return
+            self.size += len(data)
+            yield data
+
+
+def _parse_command(args: argparse.Namespace, context: _Context) -> int:
+    output = context.output
+    name = args.file
+    where = "standard input" if name == "-" else name
+    try:
+        source: BinaryIO = context.stdin if name == "-" else open(name, "rb")
     except OSError as exc:
         output.error(f"cannot read {name}: {exc.strerror or exc}")
         return EXIT_BAD_INPUT
     try:
         if args.events:
-            return _print_events(source, args.json, output)
-        accumulator = Accumulator()
-        try:
-            for _ in iter_chunks(_read_blocks(source), accumulator=accumulator):
-                pass
-        except OrsseError as exc:
-            partial = exc.partial if exc.partial is not None else accumulator.result()
-            if accumulator.chunk_count:
-                _print_completion(partial, args.json, output)
-            output.error(f"{_where(name)}{exc}")
-            return exit_code(exc)
-        except OSError as exc:
-            output.error(f"cannot read {name}: {exc.strerror or exc}")
-            return EXIT_BAD_INPUT
-        _print_completion(accumulator.result(), args.json, output)
-        return EXIT_OK
+            return _print_events(source, where, args, output)
+        return _replay(source, where, args, output)
+    except _NotAStream as exc:
+        output.error(f"{where} {exc}")
+        return EXIT_BAD_INPUT
+    except OSError as exc:
+        if isinstance(exc, BrokenPipeError):
+            raise
+        output.error(f"cannot read {where}: {exc.strerror or exc}")
+        return EXIT_BAD_INPUT
     finally:
-        if source is not sys.stdin.buffer:
+        if name != "-":
             source.close()
 
 
-def _where(name: str) -> str:
-    return "standard input: " if name == "-" else f"{name}: "
+#: How much of the input is held back at most to tell a chat stream from a Responses one.
+DETECT_LIMIT = 1024 * 1024
 
 
-def _print_events(source: BinaryIO, as_json: bool, output: _Output) -> int:
+def _kind(blocks: Iterable[bytes]) -> Tuple[str, Iterator[bytes]]:
+    """Which kind of stream the blocks hold (``"chat"`` or ``"responses"``), and the
+    blocks again, all of them. Only blocks that can end the first event are looked at,
+    so a long first event is not decoded again and again."""
+    from ._responses import detect_stream_kind
+
+    it = iter(blocks)
+    held: List[bytes] = []
+    size = 0
+    tail = b""
+    kind: Optional[str] = None
+    for block in it:
+        held.append(block)
+        size += len(block)
+        edge = tail + block[:3]
+        if any(end in block or end in edge for end in (b"\n\n", b"\r\r", b"\n\r\n", b"\r\n\r")):
+            kind = detect_stream_kind(b"".join(held))
+        tail = block[-3:]
+        if kind is not None or size >= DETECT_LIMIT:
+            break
+    return kind or "chat", _chain_blocks(held, it)
+
+
+def _chain_blocks(held: List[bytes], rest: Iterator[bytes]) -> Iterator[bytes]:
+    yield from held
+    held.clear()
+    yield from rest
+
+
+def _replay(source: BinaryIO, where: str, args: argparse.Namespace, output: _Output) -> int:
+    """Print a recorded stream, chat or Responses: as it arrives (text), or once it is
+    whole (JSON)."""
+    pending: List[str] = []
+
+    def flush() -> None:
+        if pending:
+            output.write("".join(pending))
+            pending.clear()
+
+    blocks = _Input(source, flush)
+    kind, data = _kind(blocks)
+    accumulator: Any
+    live: Any
+    if kind == "responses":
+        from ._render import ResponseLiveView
+        from ._responses import ResponseAccumulator, iter_response_events
+
+        accumulator = ResponseAccumulator()
+        live = None if args.json else ResponseLiveView(output.out_style)
+        events: Iterator[Any] = iter_response_events(
+            data, accumulator=accumulator, on_comment=blocks.comment,
+            max_line_size=args.max_size, max_event_size=args.max_size,
+        )  # fmt: skip
+    else:
+        accumulator = Accumulator()
+        live = None if args.json else LiveView(output.out_style)
+        events = iter_chunks(
+            data, accumulator=accumulator, on_comment=blocks.comment,
+            max_line_size=args.max_size, max_event_size=args.max_size,
+        )  # fmt: skip
+    try:
+        for event in events:
+            if live is not None:
+                pending.append(live.feed(event))
+    except OrsseError as exc:
+        flush()
+        partial = exc.partial if exc.partial is not None else accumulator.result()
+        arrived = accumulator.event_count if kind == "responses" else accumulator.chunk_count
+        if arrived:
+            _print_result(partial, live, output)
+        elif not blocks.comments and not _starts_like_sse(blocks.head):
+            # Not one event: say what the input looks like instead of how it failed.
+            output.error(f"{where} {_what_text_is(blocks.head)}")
+            return EXIT_BAD_INPUT
+        output.error(f"{where}: {exc}")
+        return exit_code(exc)
+    flush()
+    _print_result(accumulator.result(), live, output)
+    return EXIT_OK
+
+
+def _print_result(result: Any, live: Any, output: _Output) -> None:
+    """The end of a replay: the rest of the live text, or the whole result as JSON."""
+    if live is None:
+        output.end_lines()
+        output.write(to_json(result.to_dict()) + "\n")
+    else:
+        output.write(live.finish(result))
+
+
+def _print_events(source: BinaryIO, where: str, args: argparse.Namespace, output: _Output) -> int:
     """Each comment and event, in stream order: fed a line at a time, so a comment is
     printed before the events that follow it."""
+    as_json = args.json
     lines: List[str] = []
 
     def comment(text: str) -> None:
-        if as_json:
-            lines.append(json.dumps({"comment": text}, ensure_ascii=False))
-        else:
-            lines.append(f": {text}")
+        lines.append(to_json({"comment": text}, indent=None) if as_json else f": {text}")
 
-    decoder = SSEDecoder(on_comment=comment)
-    count = 0
+    decoder = SSEDecoder(on_comment=comment, max_line_size=args.max_size, max_event_size=args.max_size)
+    blocks = _Input(source, lambda: None)
+    printed = False
     try:
-        for block in _read_blocks(source):
+        for block in blocks:
             for line in block.splitlines(keepends=True):
                 for event in decoder.feed(line):
-                    count += 1
                     lines.append(_format_event(event, as_json))
                 if lines:
+                    printed = True
                     output.write("\n".join(lines) + "\n")
                     lines.clear()
         decoder.close()
     except SSEError as exc:
-        output.error(str(exc))
+        if lines:
+            output.write("\n".join(lines) + "\n")
+        output.error(f"{where}: {exc}")
         return EXIT_BAD_INPUT
-    except BrokenPipeError:
-        raise
-    except OSError as exc:
-        output.error(f"cannot read: {exc.strerror or exc}")
+    if not printed and not _starts_like_sse(blocks.head):
+        output.error(f"{where} {_what_text_is(blocks.head)}")
         return EXIT_BAD_INPUT
     return EXIT_OK
 
 
 def _format_event(event: Any, as_json: bool) -> str:
     if as_json:
-        return json.dumps(
-            {"event": event.event, "data": event.data, "id": event.id, "retry": event.retry},
-            ensure_ascii=False,
-        )
+        return to_json({"event": event.event, "data": event.data, "id": event.id, "retry": event.retry}, indent=None)
     lines = []
     if event.event != "message":
         lines.append(f"event: {event.event}")
@@ -334,232 +613,239 @@ def _format_event(event: Any, as_json: bool) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _print_completion(completion: ChatCompletion, as_json: bool, output: _Output) -> None:
-    if as_json:
-        output.write(json.dumps(completion.to_dict(), indent=2, ensure_ascii=False) + "\n")
-    else:
-        output.write(_describe(completion, output))
-
-
-def _describe(completion: ChatCompletion, output: _Output) -> str:
-    """The completion for people: header, reasoning, message, tool calls, usage."""
-    bold = output.bold
-    parts: List[str] = []
-    head = []
-    if completion.model:
-        provider = f" ({completion.provider})" if completion.provider else ""
-        head.append(f"model      {completion.model}{provider}")
-    if completion.id:
-        head.append(f"id         {completion.id}")
-    many = len(completion.choices) > 1
-    for choice in completion.choices:
-        label = f"choice {choice.index}: " if many else ""
-        if choice.finish_reason or choice.native_finish_reason:
-            native = choice.native_finish_reason
-            extra = f" ({native})" if native and native != choice.finish_reason else ""
-            head.append(f"{label or 'finish     '}{choice.finish_reason}{extra}")
-    if head:
-        parts.append("\n".join(head))
-    if not completion.choices:
-        parts.append(bold("message") + "\n  (no choice arrived)")
-    for choice in completion.choices:
-        suffix = f" (choice {choice.index})" if many else ""
-        parts.extend(_describe_message(choice.message, suffix, bold))
-    if completion.usage is not None:
-        parts.append(bold("usage") + "\n" + _indent(_describe_usage(completion.usage)))
-    return "\n\n".join(parts) + "\n"
-
-
-def _describe_message(message: Message, suffix: str, bold: Any) -> List[str]:
-    parts = []
-    if message.reasoning or message.reasoning_details:
-        text = message.reasoning or _details_text(message) or "(none in clear)"
-        kinds: Dict[str, int] = {}
-        signed = False
-        for detail in message.reasoning_details:
-            kinds[detail.type or "?"] = kinds.get(detail.type or "?", 0) + 1
-            signed = signed or detail.signature is not None
-        body = _indent(text)
-        if kinds:
-            listed = ", ".join(f"{n} {kind}" for kind, n in kinds.items())
-            body += f"\n  [details: {listed}{', signed' if signed else ''}]"
-        parts.append(bold("reasoning" + suffix) + "\n" + body)
-    if message.refusal:
-        parts.append(bold("refusal" + suffix) + "\n" + _indent(message.refusal))
-    if message.content:
-        parts.append(bold("message" + suffix) + "\n" + _indent(message.content))
-    elif not message.tool_calls and not message.refusal:
-        parts.append(bold("message" + suffix) + "\n  (empty)")
-    if message.tool_calls:
-        parts.append(bold("tool calls" + suffix) + "\n" + _describe_tool_calls(message))
-    if message.annotations:
-        lines = []
-        for annotation in message.annotations:
-            citation = annotation.url_citation
-            if citation is not None:
-                lines.append(f"  - {citation.title or ''} <{citation.url}>".replace("  -  <", "  - <"))
-            else:
-                lines.append(f"  - {annotation.type}")
-        parts.append(bold("annotations" + suffix) + "\n" + "\n".join(lines))
-    if message.images:
-        parts.append(bold("images" + suffix) + f"\n  {len(message.images)} image(s)")
-    return parts
-
-
-def _describe_tool_calls(message: Message) -> str:
-    lines = []
-    for call in message.tool_calls:
-        arguments = call.function.arguments
-        try:
-            shown = json.dumps(json.loads(arguments), ensure_ascii=False) if arguments else "{}"
-        except ValueError:
-            shown = f"{arguments}  (not valid JSON)"
-        ident = f"  id={call.id}" if call.id else ""
-        lines.append(f"  [{call.index}] {call.function.name}{ident}\n      {shown}")
-    return "\n".join(lines)
-
-
-def _details_text(message: Message) -> str:
-    return "".join(d.text or d.summary or "" for d in message.reasoning_details)
-
-
-def _describe_usage(usage: Usage) -> str:
-    lines = [f"tokens     {_token_line(usage)}"]
-    if usage.cost is not None:
-        cost = f"cost       ${usage.cost:.6f}"
-        upstream = usage.cost_details.upstream_inference_cost if usage.cost_details else None
-        if upstream is not None and upstream != usage.cost:
-            cost += f" (upstream ${upstream:.6f})"
-        if usage.is_byok:
-            cost += " (BYOK)"
-        lines.append(cost)
-    return "\n".join(lines)
-
-
-def _token_line(usage: Usage) -> str:
-    prompt = f"{_n(usage.prompt_tokens)} prompt"
-    details = usage.prompt_tokens_details
-    if details is not None and (details.cached_tokens or details.cache_write_tokens):
-        cached = [f"{details.cached_tokens or 0} cached"]
-        if details.cache_write_tokens:
-            cached.append(f"{details.cache_write_tokens} written to cache")
-        prompt += f" ({', '.join(cached)})"
-    completion = f"{_n(usage.completion_tokens)} completion"
-    reasoning = usage.completion_tokens_details.reasoning_tokens if usage.completion_tokens_details else None
-    if reasoning:
-        completion += f" ({reasoning} reasoning)"
-    total = f" = {usage.total_tokens}" if usage.total_tokens is not None else ""
-    return f"{prompt} + {completion}{total}"
-
-
-def _n(value: Optional[int]) -> str:
-    return "?" if value is None else str(value)
-
-
-def _indent(text: str) -> str:
-    return "\n".join("  " + line if line else "" for line in text.split("\n"))
-
-
 # -- orsse chat ----------------------------------------------------------------------------
 
 
-def _chat_command(args: argparse.Namespace, output: _Output) -> int:
-    if not os.environ.get("OPENROUTER_API_KEY", "").strip():
-        output.error("no API key: set OPENROUTER_API_KEY (export OPENROUTER_API_KEY=sk-or-...)")
+class _Thinking:
+    """``thinking… 4s`` on stderr while no answer has come, erased when it starts.
+
+    Only on a terminal: anywhere else it would be noise in a log. A thread draws it,
+    since the main thread sits in a blocking read; it and the main thread take turns
+    on stderr through ``output.lock``.
+    """
+
+    def __init__(self, output: _Output, enabled: bool) -> None:
+        self.output = output
+        self.enabled = enabled
+        self.drawn = 0  # the width of what is on the line now
+        self.stopped = threading.Event()
+        self.thread: Optional[threading.Thread] = None
+
+    def start(self) -> None:
+        if self.enabled:
+            self.thread = threading.Thread(target=self._run, name="orsse-thinking", daemon=True)
+            self.thread.start()
+
+    def _run(self) -> None:
+        started = time.monotonic()
+        wait = THINKING_DELAY
+        while not self.stopped.wait(wait):
+            with self.output.lock:
+                if self.stopped.is_set():
+                    return
+                text = thinking_line(time.monotonic() - started)
+                padding = " " * max(0, self.drawn - len(text))
+                err = self.output.err
+                err.write("\r" + self.output.err_style.dim(text) + padding)
+                err.flush()
+                self.drawn = len(text)
+            wait = THINKING_TICK
+
+    def stop(self) -> None:
+        """Stop, and leave the line as it was before (safe to call more than once)."""
+        if self.thread is None:
+            return
+        with self.output.lock:
+            self.stopped.set()
+            if self.drawn:
+                err = self.output.err
+                try:
+                    err.write("\r" + " " * self.drawn + "\r")
+                    err.flush()
+                except (OSError, ValueError):
+                    pass
+                self.drawn = 0
+        self.thread.join()
+        self.thread = None
+
+
+class _Settings:
+    """What every request of one ``orsse chat`` shares."""
+
+    def __init__(self, args: argparse.Namespace, api_key: str, base_url: str, params: Dict[str, Any]) -> None:
+        self.args = args
+        self.api_key = api_key
+        self.base_url = base_url
+        self.params = params
+
+
+def _base_url(args: argparse.Namespace, environ: Mapping[str, str]) -> str:
+    return args.base_url or environ.get("OPENROUTER_BASE_URL") or DEFAULT_BASE_URL
+
+
+def _api_key(args: argparse.Namespace, base_url: str, environ: Mapping[str, str]) -> Tuple[str, Optional[str]]:
+    """The key to send ("" for none), or the error that stops the command."""
+    if args.no_key:
+        return "", None
+    name = args.key_env or "OPENROUTER_API_KEY"
+    key = environ.get(name, "").strip()
+    if key:
+        return key, None
+    if args.key_env:
+        return "", f"no API key: the variable {name} (named by --key-env) is not set"
+    if base_url.rstrip("/") == DEFAULT_BASE_URL:
+        return "", (
+            "no API key: set OPENROUTER_API_KEY (export OPENROUTER_API_KEY=sk-or-...), or name "
+            "another variable with --key-env NAME"
+        )
+    # Another server (a local one, most often) may need no key at all.
+    return "", None
+
+
+def _chat_command(args: argparse.Namespace, context: _Context) -> int:
+    output = context.output
+    base_url = _base_url(args, context.environ)
+    key, problem = _api_key(args, base_url, context.environ)
+    if problem is not None:
+        output.error(problem)
         return EXIT_NO_KEY
     try:
         params = _params(args)
     except ValueError as exc:
         output.error(str(exc))
         return EXIT_USAGE
+    settings = _Settings(args, key, base_url, params)
+
+    import logging
+
+    # The client says so when it retries; the user should see why a start is slow.
+    handler = logging.StreamHandler(output.err)
+    handler.setFormatter(logging.Formatter("orsse: %(message)s"))
+    logger = logging.getLogger("orsse")
+    logger.addHandler(handler)
+    old_level = logger.level
+    logger.setLevel(logging.INFO)
+    try:
+        if args.interactive:
+            return _conversation(settings, context)
+        return _one_prompt(settings, context)
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(old_level)
+
+
+def _system(args: argparse.Namespace) -> List[Dict[str, Any]]:
+    return [{"role": "system", "content": args.system}] if args.system else []
+
+
+def _one_prompt(settings: _Settings, context: _Context) -> int:
+    args, output = settings.args, context.output
     words = args.prompt
     if words in ([], ["-"]):
-        if not words and sys.stdin.isatty():
-            output.error("no prompt: give it as words, or - to read standard input")
+        if not words and _isatty(context.stdin):
+            output.error("no prompt: give it as words, or - to read standard input (-i for a conversation)")
             return EXIT_USAGE
-        prompt = sys.stdin.read()
+        prompt = context.stdin.read().decode("utf-8", "replace")
     else:
         prompt = " ".join(words)
     if not prompt.strip():
         output.error("the prompt is empty")
         return EXIT_USAGE
-    messages: List[Dict[str, Any]] = []
-    if args.system:
-        messages.append({"role": "system", "content": args.system})
-    messages.append({"role": "user", "content": prompt})
+    messages = _system(args) + [{"role": "user", "content": prompt}]
+    code, _completion = _answer(settings, context, messages)
+    return code
 
-    import logging
 
+def _answer(
+    settings: _Settings, context: _Context, messages: List[Any], json_lines: bool = False
+) -> Tuple[int, Optional[ChatCompletion]]:
+    """Stream one answer to *messages*: the exit code, and the completion when it succeeded.
+
+    KeyboardInterrupt goes through to the caller, once the connection is closed (by the
+    ``with``) and the indicator erased.
+    """
     from ._client import stream_chat
 
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("orsse: %(message)s"))
-    logger = logging.getLogger("orsse")
-    logger.addHandler(handler)
-    logger.setLevel(logging.INFO)
-
+    args, output = settings.args, context.output
+    as_json = args.json
+    show_reasoning = args.reasoning and not as_json
+    thinking = _Thinking(output, output.err_tty and not show_reasoning)
     started = time.perf_counter()
     first: Optional[float] = None
-    show_text = not args.json
     in_reasoning = False
+    thinking.start()  # from the start: connecting and queueing are part of the wait
     try:
-        with stream_chat(
-            args.model,
-            messages,
-            base_url=args.base_url,
-            timeout=(min(10.0, args.timeout), args.timeout),
-            max_retries=args.retries,
-            app_url=args.app_url,
-            app_title=args.app_title,
-            **params,
-        ) as stream:
+        try:
+            stream = stream_chat(
+                args.model,
+                messages,
+                api_key=settings.api_key,
+                base_url=settings.base_url,
+                timeout=(min(10.0, args.timeout), args.timeout),
+                max_retries=args.retries,
+                app_url=args.app_url,
+                app_title=args.app_title,
+                **settings.params,
+            )
+        except (ValueError, TypeError) as exc:
+            # Not an OrsseError: a bad --base-url, a header or a field that cannot be sent.
+            if isinstance(exc, OrsseError):
+                raise
+            thinking.stop()
+            output.error(str(exc))
+            return EXIT_USAGE, None
+        with stream:
             for chunk in stream:
                 for choice in chunk.choices:
                     if choice.index != 0:
                         continue
                     delta = choice.delta
-                    thought = delta.reasoning
-                    if thought is None and delta.reasoning_details:
-                        thought = "".join(d.text or d.summary or "" for d in delta.reasoning_details)
+                    thought = delta_reasoning(delta)
                     if thought:
                         if first is None:
                             first = time.perf_counter()
-                        if args.reasoning and show_text:
+                        if show_reasoning:
+                            thinking.stop()
                             in_reasoning = True
-                            output.write_err(output.dim(thought))
-                    if delta.content:
+                            output.write_err(output.err_style.dim(thought))
+                    text = delta.content or delta.refusal
+                    if text:
                         if first is None:
                             first = time.perf_counter()
-                        if show_text:
+                        thinking.stop()
+                        if not as_json:
                             if in_reasoning:
                                 in_reasoning = False
                                 output.write_err("\n\n" if output.err_open else "\n")
-                            output.write(delta.content)
+                            output.write(text)
+                    if delta.tool_calls:
+                        thinking.stop()
             completion = stream.result()
-    except ValueError as exc:  # a bad --base-url, a header that cannot be sent
-        output.error(str(exc))
-        return EXIT_USAGE
     except OrsseError as exc:
-        if args.json and exc.partial is not None:
-            output.end_lines()
-            _print_completion(exc.partial, True, output)
-        if isinstance(exc, MissingAPIKeyError):
-            output.error("no API key: set OPENROUTER_API_KEY")
-        else:
-            output.error(str(exc))
-        return exit_code(exc)
+        thinking.stop()
+        if as_json:
+            partial = exc.partial
+            if partial is not None:
+                output.end_lines()
+                output.write(to_json(partial.to_dict(), indent=None if json_lines else 2) + "\n")
+        output.error(str(exc))
+        return exit_code(exc), None
+    finally:
+        thinking.stop()
     ended = time.perf_counter()
     output.end_lines()
     message = completion.message
-    if args.json:
-        _print_completion(completion, True, output)
+    if as_json:
+        output.write(to_json(completion.to_dict(), indent=None if json_lines else 2) + "\n")
     elif message.tool_calls:
-        output.write("\n" + output.bold("tool calls") + "\n" + _describe_tool_calls(message) + "\n")
-    output.write_err(output.dim(_stats(completion, started, first, ended)) + "\n")
-    return EXIT_OK
+        output.write("\n" + output.out_style.bold("tool calls") + "\n" + describe_tool_calls(message) + "\n")
+    output.write_err(output.err_style.dim(stats_line(completion, started, first, ended)) + "\n")
+    return EXIT_OK, completion
 
 
 def _params(args: argparse.Namespace) -> Dict[str, Any]:
+    import json
+
     params: Dict[str, Any] = {}
     if args.effort:
         params["reasoning"] = {"effort": args.effort}
@@ -580,21 +866,121 @@ def _params(args: argparse.Namespace) -> Dict[str, Any]:
     return params
 
 
-def _stats(completion: ChatCompletion, started: float, first: Optional[float], ended: float) -> str:
-    usage = completion.usage
-    parts = []
-    if usage is None:
-        parts.append("usage: not reported")
-    else:
-        parts.append(f"usage: {_token_line(usage)} tokens")
-        if usage.cost is not None:
-            parts.append(f"cost ${usage.cost:.6f}")
-    if first is not None:
-        parts.append(f"first token {first - started:.2f}s")
-        tokens = usage.completion_tokens if usage is not None else None
-        if tokens and ended > first:
-            parts.append(f"{tokens / (ended - first):.1f} tokens/s")
-    parts.append(f"total {ended - started:.2f}s")
-    if completion.model:
-        parts.append(completion.model + (f" via {completion.provider}" if completion.provider else ""))
-    return " · ".join(parts)
+# -- orsse chat --interactive --------------------------------------------------------------
+
+HELP = """\
+  /reset        start the conversation over (the system message stays)
+  /save FILE    write the conversation as JSON ({"model", "messages"}: a request body)
+  /help         this list
+  //text        send a prompt that starts with /
+  Ctrl-C stops an answer (it is not kept); Ctrl-D (or /exit) leaves"""
+
+
+def _prompts(context: _Context, tty: bool) -> Iterator[str]:
+    """The user's prompts: read with line editing from a terminal, a line at a time
+    from anything else."""
+    output = context.output
+    if not tty:
+        while True:
+            line = context.stdin.readline()
+            if not line:
+                return
+            yield line.decode("utf-8", "replace").rstrip("\r\n")
+    try:
+        import readline  # noqa: F401 - importing it gives input() editing and history
+    except ImportError:
+        pass
+    while True:
+        try:
+            yield input("> ")
+        except EOFError:
+            output.write("\n")
+            return
+        except KeyboardInterrupt:
+            output.write("\n")  # as a shell does: a fresh prompt
+
+
+def _as_param(item: Any) -> Any:
+    """A conversation entry as a request message. An answer goes back as the
+    conversation layer builds it (reasoning details intact, as the next turn needs them)."""
+    if isinstance(item, dict):
+        return item
+    to_param = getattr(item, "to_param", None)
+    if to_param is None:
+        raise _MissingSeam("this orsse has no Message.to_param(): the conversation cannot carry answers")
+    return to_param()
+
+
+class _MissingSeam(Exception):
+    pass
+
+
+def _conversation(settings: _Settings, context: _Context) -> int:
+    args, output = settings.args, context.output
+    tty = _isatty(context.stdin) and context.stdin is getattr(sys.stdin, "buffer", None)
+    history: List[Any] = _system(args)
+    first = [" ".join(args.prompt)] if args.prompt and args.prompt != ["-"] else []
+    if tty:
+        output.write_err(output.err_style.dim(f"orsse chat with {args.model}: /help for commands, Ctrl-D leaves") + "\n")
+    for line in _chain(first, _prompts(context, tty)):
+        text = line.strip()
+        if not text:
+            continue
+        if text.startswith("/") and not text.startswith("//"):
+            command, _, rest = text.partition(" ")
+            if command in ("/exit", "/quit"):
+                break
+            if command == "/reset":
+                history = _system(args)
+                output.note("the conversation starts over")
+            elif command == "/save":
+                _save_conversation(rest.strip(), args.model, history, output)
+            elif command == "/help":
+                output.write_err(HELP + "\n")
+            else:
+                output.error(f"unknown command {command} (/help lists them; //text sends a prompt starting with /)")
+            continue
+        if text.startswith("//"):
+            line = line.replace("/", "", 1)
+        user = {"role": "user", "content": line}
+        try:
+            messages = [_as_param(item) for item in history] + [user]
+        except _MissingSeam as exc:
+            output.error(str(exc))
+            return EXIT_INTERNAL
+        try:
+            code, completion = _answer(settings, context, messages, json_lines=True)
+        except KeyboardInterrupt:
+            output.note("stopped: this answer is not kept in the conversation")
+            continue
+        if completion is None:
+            if not tty:
+                return code
+            continue
+        # The answer is kept as it is and becomes a request message when one is sent
+        # (each once: what was sent stays converted).
+        history = messages + [completion.message]
+    return EXIT_OK
+
+
+def _chain(first: List[str], rest: Iterable[str]) -> Iterator[str]:
+    yield from first
+    yield from rest
+
+
+def _save_conversation(path: str, model: str, history: List[Any], output: _Output) -> None:
+    if not path:
+        output.error("/save wants a file name: /save FILE")
+        return
+    try:
+        text = to_json({"model": model, "messages": [_as_param(item) for item in history]})
+    except _MissingSeam as exc:
+        output.error(str(exc))
+        return
+    try:
+        with open(path, "w", encoding="utf-8") as file:
+            file.write(text + "\n")
+    except OSError as exc:
+        output.error(f"cannot write {path}: {exc.strerror or exc}")
+        return
+    output.note(f"saved {len(history)} message(s) to {path}")
