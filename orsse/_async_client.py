@@ -63,6 +63,7 @@ if TYPE_CHECKING:
     from ._response_types import Response, ResponseEvent
     from ._responses import ResponseAccumulator
     from ._completion import ChatCompletion
+    from ._updates import AnyUpdate
     from ._wire import ChatCompletionChunk
 
 __all__ = ["AsyncClient", "AsyncChatStream", "AsyncResponseStream"]
@@ -632,6 +633,16 @@ class AsyncChatStream(_AsyncEventStream):
         :meth:`ChatStream.result`)."""
         completion: ChatCompletion = await _AsyncEventStream.result(self)
         return completion
+
+    def updates(self) -> AsyncIterator[AnyUpdate]:
+        """The stream as typed updates (see :meth:`ChatStream.updates`): ``async for``."""
+        return self._counts.follow(self.accumulator).afollow(self)
+
+    def text_stream(self) -> AsyncIterator[str]:
+        """Just the content's new text, piece by piece (see :meth:`ChatStream.text_stream`)."""
+        from ._updates import acontent_text
+
+        return acontent_text(self.updates())
 
     def _progress(self) -> str:
         return f"chunks={self.accumulator.chunk_count}"

@@ -46,6 +46,7 @@ if TYPE_CHECKING:
     from ._responses import ResponseAccumulator
     from ._completion import ChatCompletion
     from ._wire import ChatCompletionChunk
+    from ._updates import AnyUpdate, UpdateTracker
 
 __all__ = ["Client", "ChatStream", "ResponseStream"]
 
@@ -449,13 +450,26 @@ class _Counts:
     iterator holds no reference back to it: a stream dropped without ``close()`` is then
     freed (and closed) at once, not when the cycle collector runs."""
 
-    __slots__ = ("comments",)
+    __slots__ = ("comments", "tracker")
 
     def __init__(self) -> None:
         self.comments = 0
+        #: The updates layer's tracker once ``updates()`` was asked for: it shows
+        #: keep-alive comments as updates.
+        self.tracker: Optional[UpdateTracker] = None
 
-    def comment(self, _text: str) -> None:
+    def comment(self, text: str) -> None:
         self.comments += 1
+        if self.tracker is not None:
+            self.tracker.comment(text)
+
+    def follow(self, accumulator: Accumulator) -> UpdateTracker:
+        """A tracker on *accumulator*, told about every comment from now on."""
+        from ._updates import UpdateTracker
+
+        tracker = UpdateTracker(accumulator)
+        self.tracker = tracker
+        return tracker
 
 
 class _EventStream:
@@ -670,6 +684,18 @@ class ChatStream(_EventStream):
         """
         completion: ChatCompletion = _EventStream.result(self)
         return completion
+
+    def updates(self) -> Iterator[AnyUpdate]:
+        """The stream as typed updates (``orsse.iter_updates``): text and tool calls as they
+        form, keep-alives, and the rebuilt completion last. Ask before reading any chunk;
+        leaving the loop early closes the stream."""
+        return self._counts.follow(self.accumulator).follow(self)
+
+    def text_stream(self) -> Iterator[str]:
+        """Just the content's new text, piece by piece, for the simplest display."""
+        from ._updates import content_text
+
+        return content_text(self.updates())
 
     def _progress(self) -> str:
         return f"chunks={self.accumulator.chunk_count}"

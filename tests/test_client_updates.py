@@ -1,0 +1,110 @@
+"""``stream.updates()`` and ``stream.text_stream()`` on both clients' chat streams, against
+a real local server: the updates add up to the completion, keep-alive comments come as
+updates, and leaving the loop early closes the connection."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import TYPE_CHECKING
+
+import pytest
+
+import orsse
+from _fixtures import RECORDED, SEEDS
+from _server import Server, sse_reply
+
+if TYPE_CHECKING:
+    from typing import Any, Iterator, List
+
+THINKING = RECORDED / "TestOpenRouterThinking" / "anthropic" / "thinking-streaming.0.sse"
+SIMPLE = SEEDS / "claude-sonnet-4_simple.sse"
+OPTIONS: "dict[str, Any]" = dict(api_key="sk-test", timeout=(2.0, 2.0), max_retries=0)
+
+
+@pytest.fixture(autouse=True)
+def _no_proxy(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("http_proxy", "https_proxy", "all_proxy", "no_proxy"):
+        monkeypatch.delenv(name, raising=False)
+        monkeypatch.delenv(name.upper(), raising=False)
+
+
+@pytest.fixture
+def server() -> "Iterator[Server]":
+    srv = Server().start()
+    yield srv
+    srv.stop()
+
+
+def _check(updates: "List[orsse.Update]", body: bytes) -> None:
+    want = orsse.collect([body])
+    assert updates[-1].type == "completion"
+    assert updates[-1].completion == want  # type: ignore[union-attr]
+    content = "".join(u.delta for u in updates if u.type == "content.delta")  # type: ignore[union-attr]
+    reasoning = "".join(u.delta for u in updates if u.type == "reasoning.delta")  # type: ignore[union-attr]
+    assert content == (want.message.content or "")
+    assert reasoning == (want.message.reasoning or "")
+    args = "".join(u.delta for u in updates if u.type == "tool_call.arguments.delta")  # type: ignore[union-attr]
+    assert args == "".join(call.function.arguments for call in want.message.tool_calls)
+    keepalives = [u for u in updates if u.type == "keepalive"]
+    assert len(keepalives) == body.count(b": OPENROUTER PROCESSING")
+
+
+@pytest.mark.parametrize("path", [THINKING, SIMPLE], ids=lambda p: p.name)
+def test_sync_updates_add_up_to_the_completion(server: Server, path: "Any") -> None:
+    body = path.read_bytes()
+    server.add(sse_reply(body))
+    with orsse.Client(base_url=server.url, **OPTIONS) as client:
+        with client.stream_chat("m", [{"role": "user", "content": "hi"}]) as stream:
+            updates = list(stream.updates())
+    _check(updates, body)
+
+
+@pytest.mark.parametrize("path", [THINKING, SIMPLE], ids=lambda p: p.name)
+def test_async_updates_add_up_to_the_completion(server: Server, path: "Any") -> None:
+    body = path.read_bytes()
+    server.add(sse_reply(body))
+
+    async def run() -> "List[orsse.Update]":
+        async with orsse.AsyncClient(base_url=server.url, **OPTIONS) as client:
+            async with client.stream_chat("m", [{"role": "user", "content": "hi"}]) as stream:
+                return [update async for update in stream.updates()]
+
+    _check(asyncio.run(asyncio.wait_for(run(), 30)), body)
+
+
+def test_text_stream_on_both_clients(server: Server) -> None:
+    body = SIMPLE.read_bytes()
+    server.add(sse_reply(body))
+    server.add(sse_reply(body))
+    with orsse.Client(base_url=server.url, **OPTIONS) as client:
+        with client.stream_chat("m", [{"role": "user", "content": "hi"}]) as stream:
+            sync_text = "".join(stream.text_stream())
+
+    async def run() -> str:
+        async with orsse.AsyncClient(base_url=server.url, **OPTIONS) as client:
+            async with client.stream_chat("m", [{"role": "user", "content": "hi"}]) as stream:
+                return "".join([piece async for piece in stream.text_stream()])
+
+    async_text = asyncio.run(asyncio.wait_for(run(), 30))
+    assert sync_text == async_text == orsse.collect([body]).content != ""
+
+
+def test_updates_must_be_asked_for_before_reading(server: Server) -> None:
+    server.add(sse_reply(SIMPLE.read_bytes()))
+    with orsse.Client(base_url=server.url, **OPTIONS) as client:
+        with client.stream_chat("m", [{"role": "user", "content": "hi"}]) as stream:
+            next(stream)
+            with pytest.raises(ValueError, match="from the start"):
+                stream.updates()
+
+
+def test_leaving_the_updates_early_closes_the_stream(server: Server) -> None:
+    server.add(sse_reply(THINKING.read_bytes()))
+    with orsse.Client(base_url=server.url, **OPTIONS) as client:
+        stream = client.stream_chat("m", [{"role": "user", "content": "hi"}])
+        updates = stream.updates()
+        for update in updates:
+            if update.type == "reasoning.delta":
+                break
+        updates.close()  # type: ignore[attr-defined]
+        assert stream.closed
