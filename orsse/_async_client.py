@@ -496,6 +496,13 @@ class _AsyncEventStream:
     def _new_accumulator(self) -> Any:
         raise NotImplementedError
 
+    def record(self, write: Callable[[bytes], object]) -> None:
+        """Call ``write(piece)`` with each piece of the response body as it arrives (the
+        transfer framing removed), before it is parsed: ``stream.record(file.write)``
+        saves the body byte for byte, so that ``orsse parse FILE`` replays it. Call it
+        before reading; pieces already read are not given again."""
+        self._counts.recorder = write
+
     def _items(self, body: _Body) -> AsyncIterator[Any]:
         raise NotImplementedError
 
@@ -603,7 +610,7 @@ class AsyncChatStream(_AsyncEventStream):
     def _items(self, body: _Body) -> AsyncIterator[ChatCompletionChunk]:
         accumulator = self.accumulator
         return aiter_chunks(
-            body.reads(lambda: accumulator.chunk_count, lambda: accumulator.done or accumulator.finished),
+            _arecorded(body.reads(lambda: accumulator.chunk_count, lambda: accumulator.done or accumulator.finished), self._counts),
             accumulator=accumulator,
             on_comment=self._counts.comment,
         )
@@ -663,7 +670,7 @@ class AsyncResponseStream(_AsyncEventStream):
 
         accumulator = self.accumulator
         return aiter_response_events(
-            body.reads(lambda: accumulator.event_count, lambda: accumulator.final is not None),
+            _arecorded(body.reads(lambda: accumulator.event_count, lambda: accumulator.final is not None), self._counts),
             accumulator=accumulator,
             on_comment=self._counts.comment,
         )
@@ -844,3 +851,12 @@ class AsyncClient:
 
     def __repr__(self) -> str:
         return f"<orsse.AsyncClient {self._config.base_display}>"
+
+
+async def _arecorded(reads: AsyncIterator[bytes], counts: _Counts) -> AsyncIterator[bytes]:
+    """*reads*, each also handed to the stream's recorder when one is set."""
+    async for piece in reads:
+        recorder = counts.recorder
+        if recorder is not None:
+            recorder(piece)
+        yield piece

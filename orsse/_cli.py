@@ -262,6 +262,11 @@ def _parser() -> argparse.ArgumentParser:
         "--no-key", action="store_true",
         help="send no API key (a local server that needs none; also keeps OPENROUTER_API_KEY from it)",
     )  # fmt: skip
+    chat.add_argument(
+        "--save", metavar="FILE",
+        help="also write the response body to FILE exactly as received, byte for byte, so that "
+        "'orsse parse FILE' replays it (bug reports, new fixtures); not with -i",
+    )  # fmt: skip
     chat.add_argument("--timeout", type=float, default=120.0, metavar="SECONDS", help="the longest silence tolerated (default %(default)g)")
     chat.add_argument("--retries", type=int, default=2, metavar="N", help="retries before the stream starts (default %(default)d)")
     chat.add_argument("--app-url", help="attribution: the HTTP-Referer header")
@@ -714,6 +719,16 @@ def _chat_command(args: argparse.Namespace, context: _Context) -> int:
     except ValueError as exc:
         output.error(str(exc))
         return EXIT_USAGE
+    if args.save and args.interactive:
+        # One file holds one response body: several answers in it would not replay.
+        output.error("--save records one answer: it does not go with -i (use /save for the conversation)")
+        return EXIT_USAGE
+    if args.save:
+        try:
+            open(args.save, "wb").close()  # a path that cannot be written fails before any request
+        except OSError as exc:
+            output.error(f"--save: cannot write {args.save}: {exc.strerror or exc}")
+            return EXIT_USAGE
     settings = _Settings(args, key, base_url, params)
 
     import logging
@@ -794,7 +809,7 @@ def _answer(
             thinking.stop()
             output.error(str(exc))
             return EXIT_USAGE, None
-        with stream:
+        with stream, _saving(stream, args.save):
             for chunk in stream:
                 for choice in chunk.choices:
                     if choice.index != 0:
@@ -841,6 +856,22 @@ def _answer(
         output.write("\n" + output.out_style.bold("tool calls") + "\n" + describe_tool_calls(message) + "\n")
     output.write_err(output.err_style.dim(stats_line(completion, started, first, ended)) + "\n")
     return EXIT_OK, completion
+
+
+class _saving:
+    """``--save FILE``: the stream's body goes to FILE as it arrives (nothing when no FILE)."""
+
+    def __init__(self, stream: Any, path: Optional[str]) -> None:
+        self.file = None if path is None else open(path, "wb")
+        if self.file is not None:
+            stream.record(self.file.write)
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self.file is not None:
+            self.file.close()
 
 
 def _params(args: argparse.Namespace) -> Dict[str, Any]:

@@ -450,10 +450,12 @@ class _Counts:
     iterator holds no reference back to it: a stream dropped without ``close()`` is then
     freed (and closed) at once, not when the cycle collector runs."""
 
-    __slots__ = ("comments", "tracker")
+    __slots__ = ("comments", "tracker", "recorder")
 
     def __init__(self) -> None:
         self.comments = 0
+        #: Where ``record()`` sends the raw body, piece by piece.
+        self.recorder: Optional[Callable[[bytes], object]] = None
         #: The updates layer's tracker once ``updates()`` was asked for: it shows
         #: keep-alive comments as updates.
         self.tracker: Optional[UpdateTracker] = None
@@ -495,6 +497,13 @@ class _EventStream:
 
     def _new_accumulator(self) -> Any:
         raise NotImplementedError
+
+    def record(self, write: Callable[[bytes], object]) -> None:
+        """Call ``write(piece)`` with each piece of the response body as it arrives (the
+        transfer framing removed), before it is parsed: ``stream.record(file.write)``
+        saves the body byte for byte, so that ``orsse parse FILE`` replays it. Call it
+        before reading; pieces already read are not given again."""
+        self._counts.recorder = write
 
     def _items(self, body: _Body) -> Iterator[Any]:
         raise NotImplementedError
@@ -651,7 +660,7 @@ class ChatStream(_EventStream):
     def _items(self, body: _Body) -> Iterator[ChatCompletionChunk]:
         accumulator = self.accumulator
         return iter_chunks(
-            body.reads(lambda: accumulator.chunk_count, lambda: accumulator.done or accumulator.finished),
+            _recorded(body.reads(lambda: accumulator.chunk_count, lambda: accumulator.done or accumulator.finished), self._counts),
             accumulator=accumulator,
             on_comment=self._counts.comment,
         )
@@ -721,7 +730,7 @@ class ResponseStream(_EventStream):
 
         accumulator = self.accumulator
         return iter_response_events(
-            body.reads(lambda: accumulator.event_count, lambda: accumulator.final is not None),
+            _recorded(body.reads(lambda: accumulator.event_count, lambda: accumulator.final is not None), self._counts),
             accumulator=accumulator,
             on_comment=self._counts.comment,
         )
@@ -873,3 +882,12 @@ class Client:
 
     def __repr__(self) -> str:
         return f"<orsse.Client {self._config.base_display}>"
+
+
+def _recorded(reads: Iterator[bytes], counts: _Counts) -> Iterator[bytes]:
+    """*reads*, each also handed to the stream's recorder when one is set (``record()``)."""
+    for piece in reads:
+        recorder = counts.recorder
+        if recorder is not None:
+            recorder(piece)
+        yield piece

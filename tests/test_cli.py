@@ -874,3 +874,36 @@ def test_interactive_on_a_terminal(server: Server) -> None:
             child.wait()
         os.close(master)
     assert server.requests[1].json["messages"] == [{"role": "user", "content": "then a short one"}]
+
+
+# -- chat --save --------------------------------------------------------------------------
+
+
+def test_chat_save_writes_the_body_byte_for_byte_and_parse_replays_it(server: Server, tmp_path: Any) -> None:
+    body = (RECORDED / "TestOpenRouterThinking" / "anthropic" / "thinking-streaming.0.sse").read_bytes()
+    server.add(sse_reply(body))  # one chunked-transfer piece per event
+    saved = tmp_path / "answer.sse"
+    result = chat(server, "-m", "test/model", "--save", str(saved), "--json", "hi")
+    assert result.code == 0, result
+    assert saved.read_bytes() == body
+    replay = run("parse", "--json", str(saved))
+    assert replay.code == 0, replay
+    assert json.loads(replay.out) == json.loads(result.out) == orsse.collect([body]).to_dict()
+
+
+def test_chat_save_keeps_what_came_before_a_cut(server: Server, tmp_path: Any) -> None:
+    # Up to ", world": no finish chunk, no [DONE]: the stream was cut off.
+    cut = b"".join(ANSWER_EVENTS[:4])
+    server.add(Reply(headers={"Content-Type": "text/event-stream"}, body=[cut]))
+    saved = tmp_path / "cut.sse"
+    result = chat(server, "-m", "test/model", "--save", str(saved), "hi")
+    assert result.code == 7, result
+    assert saved.read_bytes() == cut
+
+
+def test_chat_save_refuses_interactive_and_an_unwritable_path(server: Server, tmp_path: Any) -> None:
+    result = chat(server, "-m", "test/model", "-i", "--save", str(tmp_path / "x.sse"), stdin=b"hi\n")
+    assert result.code == 2 and "--save" in error_line(result)
+    result = chat(server, "-m", "test/model", "--save", str(tmp_path / "no" / "such" / "dir.sse"), "hi")
+    assert result.code == 2 and "--save: cannot write" in error_line(result)
+    assert server.requests == []  # refused before any request

@@ -108,3 +108,26 @@ def test_leaving_the_updates_early_closes_the_stream(server: Server) -> None:
                 break
         updates.close()  # type: ignore[attr-defined]
         assert stream.closed
+
+
+def test_record_hands_over_the_body_byte_for_byte_on_both_clients(server: Server) -> None:
+    body = THINKING.read_bytes()
+    server.add(sse_reply(body))
+    server.add(sse_reply(body))
+    sync_pieces: "List[bytes]" = []
+    with orsse.Client(base_url=server.url, **OPTIONS) as client:
+        with client.stream_chat("m", [{"role": "user", "content": "hi"}]) as stream:
+            stream.record(sync_pieces.append)
+            stream.result()
+
+    async def run() -> "List[bytes]":
+        pieces: "List[bytes]" = []
+        async with orsse.AsyncClient(base_url=server.url, **OPTIONS) as client:
+            async with client.stream_chat("m", [{"role": "user", "content": "hi"}]) as stream:
+                stream.record(pieces.append)
+                await stream.result()
+        return pieces
+
+    async_pieces = asyncio.run(asyncio.wait_for(run(), 30))
+    assert b"".join(sync_pieces) == b"".join(async_pieces) == body
+    assert len(sync_pieces) > 1  # as it arrived, read by read
