@@ -240,7 +240,7 @@ def _compile_from_dict(cls: Type[_WireType], declared: List[Any], where: str, sh
             f"    if (len(d) == {len(shortcut)} and {everything}) or"
             f" (len(d) == {found} and {strings}):"
         )
-        lines.append(f"        return cls({', '.join(args)}, {{}}, d)")
+        lines.extend("    " + line for line in _construct(cls, args + ["{}", "d"]))
 
     checks = {"str": ("str", "a string"), "int": ("int", "an integer"), "dict": ("_dict", "an object")}
     args = []
@@ -284,13 +284,11 @@ def _compile_from_dict(cls: Type[_WireType], declared: List[Any], where: str, sh
             raise TypeError(f"{cls.__name__}.{f.name}: unknown field kind {kind!r}")
         elif default != "None":
             lines.append(f"    if {var} is None:\n        {var} = {default}")
-    lines.append(
-        f"    return cls({', '.join(args)}, {{}} if _all_known(d) else _unknown(d, _known), d)"
-    )
+    lines.extend(_construct(cls, args + ["{} if _all_known(d) else _unknown(d, _known)", "d"]))
     # The helpers reach the function as closure variables, not as globals: on PyPy a
     # lookup in a dict that is not a module's is several times slower (the generated
     # constructors ran 2x slower than the hand-written ones with globals).
-    cells = dict(namespace, type=type, len=len, isinstance=isinstance, list=list, str=str, int=int)
+    cells = dict(namespace, _new=object.__new__, type=type, len=len, isinstance=isinstance, list=list, str=str, int=int)
     source = "def _factory({}):\n{}    return from_dict\n".format(
         ", ".join(cells), "".join(f"    {line}\n" for line in "\n".join(lines).split("\n"))
     )
@@ -301,6 +299,18 @@ def _compile_from_dict(cls: Type[_WireType], declared: List[Any], where: str, sh
     function.__doc__ = f"A {cls.__name__} from its decoded JSON object (derived from the declaration)."
     function.source = source  # for the curious, and for tests
     return function
+
+
+def _construct(cls: Type[_WireType], values: List[str]) -> List[str]:
+    """Lines that build the instance from the expressions *values* (one per field, in
+    order): ``object.__new__`` and one store per field, rather than ``cls(...)``, whose
+    call through ``type.__call__`` into the dataclass ``__init__`` cost about a third of
+    building a chunk on CPython. Valid because the derived ``__init__`` only stores."""
+    names = [f.name for f in fields(cls)]  # type: ignore[arg-type]
+    lines = ["    o = _new(cls)"]
+    lines.extend(f"    o.{name} = {value}" for name, value in zip(names, values))
+    lines.append("    return o")
+    return lines
 
 
 def _default_source(f: Any, namespace: Dict[str, Any]) -> str:
