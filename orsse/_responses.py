@@ -442,7 +442,10 @@ class ResponseAccumulator:
         if annotations is None:
             annotations = part.annotations = []
         index = event.annotation_index
-        if index is not None and index < len(annotations):
+        # An index within the list replaces that annotation; any other (none, past the
+        # end, or negative, which no server means as "from the end") appends, so a
+        # hostile index can neither raise nor overwrite an annotation it does not name.
+        if index is not None and 0 <= index < len(annotations):
             annotations[index] = event.annotation
         else:
             annotations.append(event.annotation)

@@ -547,3 +547,26 @@ def test_payload_values_of_any_json_type_give_a_response_or_an_orsse_error() -> 
         response.to_dict()
         (response.output_text, response.reasoning_summary, response.refusal, response.function_calls)
     assert "ok" in kinds and "ChunkDecodeError" in kinds
+
+
+PART = {"type": "response.content_part.added", "sequence_number": 2, "item_id": "msg_1", "output_index": 0,
+        "content_index": 0, "part": {"type": "output_text", "text": "", "annotations": []}}  # fmt: skip
+
+
+def annotation(index: Any, url: str) -> Dict[str, Any]:
+    return {"type": "response.output_text.annotation.added", "item_id": "msg_1", "output_index": 0,
+            "content_index": 0, "annotation_index": index, "annotation": {"type": "url_citation", "url": url}}  # fmt: skip
+
+
+@pytest.mark.parametrize("index", [-1, -5])
+def test_a_negative_annotation_index_appends(index: int) -> None:
+    # Negative on an empty list, and negative on a list it would wrap into: both append.
+    for body in (
+        events_body(CREATED, ADDED, PART, delta("ok"), annotation(index, "a")),
+        events_body(CREATED, ADDED, PART, delta("ok"), annotation(0, "a"), annotation(index, "b")),
+    ):
+        kind, error, _ = outcome([body])
+        assert kind == "IncompleteStreamError", error
+        assert error.partial.output_text == "ok"
+        annotations = error.partial.output[0].content[0].annotations
+        assert [a["url"] for a in annotations] == (["a"] if body.count(b"url_citation") == 1 else ["a", "b"])
