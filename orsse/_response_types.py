@@ -125,7 +125,10 @@ def _to_json(value: Any) -> JSON:
     if isinstance(value, _Wire):
         return value.to_dict()
     if isinstance(value, list):
-        return [_to_json(item) for item in value]
+        # One level only: a list field holds typed values (parts, items) or JSON exactly
+        # as parsed, which is handed back unwalked, so no nesting depth of what a server
+        # sent (valid JSON 600 deep) can make to_dict() raise RecursionError.
+        return [item.to_dict() if isinstance(item, _Wire) else item for item in value]
     return value
 
 

@@ -495,7 +495,11 @@ def parse_response_event(
     :class:`ChunkDecodeError` naming *event_index*.
     """
     if isinstance(data, dict):
-        return _typed(data, event_name, json.dumps(data, default=repr), event_index)
+        try:
+            text = json.dumps(data, default=repr)
+        except (RecursionError, ValueError):  # nested past the encoder's depth, or circular
+            text = "(a dict json.dumps could not write)"
+        return _typed(data, event_name, text, event_index)
     text = data.decode("utf-8", "replace") if isinstance(data, (bytes, bytearray)) else data
     return _typed(json_object(text, event_index), event_name, text, event_index)
 

@@ -570,3 +570,51 @@ def test_a_negative_annotation_index_appends(index: int) -> None:
         assert error.partial.output_text == "ok"
         annotations = error.partial.output[0].content[0].annotations
         assert [a["url"] for a in annotations] == (["a"] if body.count(b"url_citation") == 1 else ["a", "b"])
+
+
+def deep_list(depth: int) -> str:
+    return "[" * depth + "]" * depth
+
+
+@pytest.mark.parametrize("depth", [600, 800])
+def test_json_nested_deep_is_read_counted_and_written_back_without_recursion_error(depth: int) -> None:
+    # Valid JSON that json.loads accepts (on CPython and PyPy) but deeper than a recursive
+    # walk of it survives inside the accumulator's size accounting or to_dict().
+    part = f'{{"type":"output_text","text":"","logprobs":{deep_list(depth)}}}'
+    item = f'{{"id":"msg_1","type":"message","content":[{part}]}}'
+    body = events_body(
+        CREATED,
+        f'{{"type":"response.output_item.added","output_index":0,"item":{item}}}',
+        f'{{"type":"response.content_part.added","output_index":0,"content_index":1,"part":{part}}}',
+        delta("ok", content_index=1),
+    )
+    kind, error, seen = outcome([body])
+    assert kind == "IncompleteStreamError", error
+    assert len(seen) == 4 and error.partial.output_text == "ok"
+    written = json.dumps(error.partial.to_dict()["output"][0]["content"][0]["logprobs"], separators=(",", ":"))
+    assert written == deep_list(depth)
+    final = '{"type":"response.completed","response":{"id":"resp_1","status":"completed","output":[' + item + "]}}"
+    response = orsse.collect_response([body + events_body(final)])
+    assert response.to_dict()["output"][0]["content"][0]["logprobs"] == json.loads(deep_list(depth))
+    # The size accounting walks it too: a limit below its size stops the stream.
+    with pytest.raises(orsse.ResponseLimitError) as info:
+        orsse.collect_response([body], max_response_size=2 * depth)
+    assert info.value.partial.to_dict()["output"] == []
+
+
+def test_json_nested_past_what_the_decoder_takes_is_a_chunk_decode_error() -> None:
+    item = f'{{"type":"message","content":[{{"type":"output_text","logprobs":{deep_list(200_000)}}}]}}'
+    kind, error, _ = outcome([events_body(CREATED, f'{{"type":"response.output_item.added","item":{item}}}')])
+    assert kind == "ChunkDecodeError" and error.event_index == 2, error
+
+
+def test_parse_response_event_takes_a_dict_nested_deeper_than_json_dumps_can_write() -> None:
+    logprobs: List[Any] = []
+    inner = logprobs
+    for _ in range(5000):
+        inner.append([])
+        inner = inner[0]
+    payload = {"type": "response.output_item.added", "output_index": 0,
+               "item": {"type": "message", "content": [{"type": "output_text", "logprobs": logprobs}]}}  # fmt: skip
+    event = orsse.parse_response_event(payload)
+    assert event.to_dict()["item"]["content"][0]["logprobs"] is not None
