@@ -123,6 +123,19 @@ class _PartState:
         #: A ``.done`` gave the whole part: it is the result as sent.
         self.done = done
 
+    def take_added(self, part: ContentPart) -> None:
+        """A ``.added`` for a part already started (late, after its first deltas, or sent
+        twice): it describes the part, and the text joined so far stays."""
+        self.part = part
+        if self.text is None and part.text is not None:
+            self.text = [part.text]
+        if self.refusal is None and part.refusal is not None:
+            self.refusal = [part.refusal]
+        if self.annotations is None and part.annotations is not None:
+            self.annotations = list(part.annotations)
+        if self.logprobs is None and part.logprobs is not None:
+            self.logprobs = list(part.logprobs)
+
     def result(self) -> ContentPart:
         if self.done:
             return self.part
@@ -180,6 +193,21 @@ class _ItemState:
         self.parts(where)[index] = part
         if index >= self.next_index[where]:
             self.next_index[where] = index + 1
+
+    def take_added(self, item: OutputItem) -> None:
+        """A ``.added`` for an item already started (late, after its first deltas, or sent
+        twice): it describes the item, and the parts and arguments joined so far stay."""
+        given = _ItemState(item)
+        for where in ("content", "summary"):
+            parts = self.parts(where)
+            for index, part in given.parts(where).items():
+                if index in parts:
+                    parts[index].take_added(part.part)
+                else:
+                    self.put(where, index, part)
+        if self.arguments is None:
+            self.arguments = given.arguments
+        self.item = item
 
     def result(self) -> OutputItem:
         item = self.item
@@ -350,7 +378,17 @@ class ResponseAccumulator:
         if index is None:
             known = None if item.id is None else self._by_id.get(item.id)
             index = known if known is not None else self._next_output
-        self._put(index, item.id, _ItemState(item, done=event.type.endswith(".done")))
+        done = event.type.endswith(".done")
+        state = self._items.get(index)
+        if state is not None and not done:
+            # A late or repeated .added must not throw away what the deltas gave; after
+            # the item's .done it changes nothing.
+            if not state.done:
+                state.take_added(item)
+            if item.id is not None:
+                self._by_id[item.id] = index
+            return
+        self._put(index, item.id, _ItemState(item, done=done))
 
     def _add_part(self, event: ContentPartEvent) -> None:
         summary = event.type.startswith("response.reasoning_summary_part")
@@ -364,7 +402,13 @@ class ResponseAccumulator:
         if index is None:
             index = state.next_index[where]
         self._grow(_size(event.part.to_dict()) + _OBJECT_COST)
-        state.put(where, index, _PartState(event.part, done=event.type.endswith(".done")))
+        done = event.type.endswith(".done")
+        part = state.parts(where).get(index)
+        if part is not None and not done:
+            if not part.done:  # late or repeated .added: the text so far stays
+                part.take_added(event.part)
+            return
+        state.put(where, index, _PartState(event.part, done=done))
 
     def _piece(self, event: Any, name: str) -> Optional[_PartState]:
         """The part a text event writes to (``None`` for function arguments), started when

@@ -618,3 +618,45 @@ def test_parse_response_event_takes_a_dict_nested_deeper_than_json_dumps_can_wri
                "item": {"type": "message", "content": [{"type": "output_text", "logprobs": logprobs}]}}  # fmt: skip
     event = orsse.parse_response_event(payload)
     assert event.to_dict()["item"]["content"][0]["logprobs"] is not None
+
+
+CALL_ADDED = {"type": "response.output_item.added", "output_index": 1,
+              "item": {"id": "fc_1", "type": "function_call", "call_id": "call_1", "name": "get_weather", "arguments": ""}}  # fmt: skip
+
+
+def call_delta(text: str) -> Dict[str, Any]:
+    return {"type": "response.function_call_arguments.delta", "item_id": "fc_1", "output_index": 1, "delta": text}
+
+
+@pytest.mark.parametrize(
+    "events",
+    [
+        [ADDED, PART, delta("Hel"), delta("lo")],
+        [ADDED, delta("Hel"), PART, delta("lo")],  # the part's .added after its first delta
+        [delta("Hel"), ADDED, PART, delta("lo")],  # the item's .added after its first delta
+        [ADDED, PART, delta("Hel"), ADDED, delta("lo")],  # the item's .added twice
+        [ADDED, PART, delta("Hel"), PART, delta("lo")],  # the part's .added twice
+        [delta("Hel"), PART, ADDED, ADDED, PART, delta("lo")],
+    ],
+    ids=["in-order", "part-late", "item-late", "item-twice", "part-twice", "all-late-and-twice"],
+)
+def test_late_or_repeated_added_events_keep_the_text_so_far(events: List[Dict[str, Any]]) -> None:
+    for run in (outcome, aoutcome):
+        kind, error, _ = run([events_body(CREATED, *events)])
+        assert kind == "IncompleteStreamError", error
+        assert error.partial.output_text == "Hello"
+        (message,) = error.partial.output
+        assert (message.id, message.role, message.status) == ("msg_1", "assistant", "in_progress")
+
+
+def test_late_or_repeated_added_keep_function_arguments_and_done_still_wins() -> None:
+    body = events_body(CREATED, call_delta('{"city":'), CALL_ADDED, call_delta(' "Paris"}'), CALL_ADDED)
+    kind, error, _ = outcome([body])
+    assert kind == "IncompleteStreamError", error
+    (call,) = error.partial.function_calls
+    assert (call.name, call.call_id, call.arguments) == ("get_weather", "call_1", '{"city": "Paris"}')
+    done = {"type": "response.output_item.done", "output_index": 1,
+            "item": {**CALL_ADDED["item"], "arguments": "{}", "status": "completed"}}  # fmt: skip
+    kind, error, _ = outcome([body + events_body(done, CALL_ADDED, call_delta("x"))])
+    (call,) = error.partial.function_calls
+    assert (call.arguments, call.status) == ("{}", "completed")
