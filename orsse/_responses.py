@@ -350,13 +350,19 @@ class ResponseAccumulator:
             )
 
     def _state(self, output_index: Optional[int], item_id: Optional[str], start: Any) -> _ItemState:
-        """The item an event is about: by its output index, else by its id; a new one
-        (made by *start*) when neither is known yet."""
+        """The item an event is about: by its output index, else by its id, else (an
+        event that names neither) the latest item, as a part's events without an index
+        go to the latest part; a new one (made by *start*) when none is known yet, or
+        when the latest is already whole, so that text after it is not dropped."""
         items = self._items
-        if output_index is None and item_id is not None:
-            output_index = self._by_id.get(item_id)
         if output_index is None:
-            output_index = self._next_output
+            if item_id is not None:
+                output_index = self._by_id.get(item_id)
+                if output_index is None:
+                    output_index = self._next_output
+            else:
+                latest = items.get(self._next_output - 1)
+                output_index = self._next_output - (latest is not None and not latest.done)
         state = items.get(output_index)
         if state is None:
             self._grow(_OBJECT_COST)

@@ -660,3 +660,21 @@ def test_late_or_repeated_added_keep_function_arguments_and_done_still_wins() ->
     kind, error, _ = outcome([body + events_body(done, CALL_ADDED, call_delta("x"))])
     (call,) = error.partial.function_calls
     assert (call.arguments, call.status) == ("{}", "completed")
+
+
+def bare_delta(text: str) -> Dict[str, Any]:
+    return {"type": "response.output_text.delta", "delta": text}
+
+
+def test_deltas_that_name_no_item_continue_the_latest_one() -> None:
+    kind, error, _ = outcome([events_body(CREATED, ADDED, PART, *map(bare_delta, "hello"))])
+    assert kind == "IncompleteStreamError", error
+    assert [(item.id, item.text) for item in error.partial.output] == [("msg_1", "hello")]
+    # With no item yet, the first starts one and the rest continue it.
+    kind, error, _ = outcome([events_body(CREATED, *map(bare_delta, "hello"))])
+    assert [item.text for item in error.partial.output] == ["hello"]
+    # After the latest item is whole, they start the next one rather than being dropped.
+    done = {"type": "response.output_item.done", "output_index": 0,
+            "item": {**ADDED["item"], "status": "completed", "content": [{"type": "output_text", "text": "A"}]}}  # fmt: skip
+    kind, error, _ = outcome([events_body(CREATED, ADDED, PART, delta("A"), done, *map(bare_delta, "bc"))])
+    assert [item.text for item in error.partial.output] == ["A", "bc"]
