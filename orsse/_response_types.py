@@ -720,6 +720,11 @@ def event_from_dict(payload: JSONObject, event_name: str = "message") -> Respons
     kind = payload.get("type")
     if type(kind) is not str:
         kind = event_name
+        if type(payload.get("error")) is dict and kind not in _EVENT_TYPES:
+            # A chat-style error ({"error": {"code", "message"}}, no type), as a server's
+            # shared error path writes it into any stream: an error, never an unknown
+            # event that lets the stream end as merely cut off.
+            kind = "error"
     parse = _EVENT_TYPES.get(kind)
     if parse is None:
         sequence = payload.get("sequence_number")

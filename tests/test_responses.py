@@ -678,3 +678,15 @@ def test_deltas_that_name_no_item_continue_the_latest_one() -> None:
             "item": {**ADDED["item"], "status": "completed", "content": [{"type": "output_text", "text": "A"}]}}  # fmt: skip
     kind, error, _ = outcome([events_body(CREATED, ADDED, PART, delta("A"), done, *map(bare_delta, "bc"))])
     assert [item.text for item in error.partial.output] == ["A", "bc"]
+
+
+@pytest.mark.parametrize("named", [True, False], ids=["event-message-line", "data-only"])
+def test_a_chat_style_error_object_with_no_type_is_a_stream_error(named: bool) -> None:
+    error_data = '{"error": {"code": 502, "message": "Provider returned error"}}'
+    tail = (b"event: message\n" if named else b"") + f"data: {error_data}\n\n".encode()
+    for run in (outcome, aoutcome):
+        kind, error, seen = run([events_body(CREATED, ADDED, PART, delta("Half")) + tail])
+        assert kind == "StreamError", error
+        assert (error.code, error.message) == (502, "Provider returned error")
+        assert error.partial.output_text == "Half"
+        assert len(seen) == 4
