@@ -18,9 +18,17 @@ response arrives it is the result, exactly as sent.
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import replace
 
-from ._errors import ChunkDecodeError, IncompleteStreamError, OrsseError, ResponseLimitError, StreamError
+from ._errors import (
+    ChunkDecodeError,
+    IncompleteStreamError,
+    InputTypeError,
+    OrsseError,
+    ResponseLimitError,
+    StreamError,
+)
 from ._json import json_object
 from ._response_types import (
     KNOWN_EVENT_TYPES,
@@ -629,7 +637,25 @@ class _ResponseReader:
             )
 
 
-def _iterate(reader: _ResponseReader, events: Iterable[ServerSentEvent]) -> Iterator[ResponseEvent]:
+_PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
+
+
+def _read_failed(exc: Exception, caller: str, events: int) -> OrsseError:
+    """What a non-orsse exception out of the reading was, as the chat layer tells it
+    apart: a TypeError/AttributeError raised inside orsse is the caller's reads not being
+    bytes; anything else is the caller's byte source failing (a dropped connection)."""
+    frame = exc.__traceback__
+    while frame is not None and frame.tb_next is not None:
+        frame = frame.tb_next
+    raised_here = frame is not None and frame.tb_frame.f_code.co_filename.startswith(_PACKAGE_DIR)
+    if raised_here and isinstance(exc, (TypeError, AttributeError)):
+        return InputTypeError(f"{caller}() reads an iterable of bytes, and a read was not bytes ({exc})")
+    return IncompleteStreamError(
+        f"the byte source raised {type(exc).__name__} after {events} event(s) of the Responses stream: {exc}"
+    )
+
+
+def _iterate(reader: _ResponseReader, events: Iterable[ServerSentEvent], caller: str) -> Iterator[ResponseEvent]:
     take = reader.take
     try:
         for sse in events:
@@ -640,6 +666,8 @@ def _iterate(reader: _ResponseReader, events: Iterable[ServerSentEvent]) -> Iter
         reader.finish()
     except OrsseError as error:
         raise reader.with_partial(error)
+    except Exception as exc:
+        raise reader.with_partial(_read_failed(exc, caller, reader.accumulator.event_count)) from exc
 
 
 def iter_response_events(
@@ -661,14 +689,16 @@ def iter_response_events(
     ``response.failed`` and ``error`` events raise :class:`StreamError` (``code``,
     ``message``, ``metadata`` = the event's payload); bytes that end before the final
     response raise :class:`IncompleteStreamError`; a known event that is not a JSON object
-    of the right shape raises :class:`ChunkDecodeError` naming it. Each carries the
-    partial :class:`Response` as ``.partial``. Reading stops at ``data: [DONE]``.
+    of the right shape raises :class:`ChunkDecodeError` naming it; an exception from the
+    byte source itself (a dropped connection) raises :class:`IncompleteStreamError`, the
+    original as ``__cause__``. Each carries the partial :class:`Response` as ``.partial``.
+    Reading stops at ``data: [DONE]``.
     """
     reader = _ResponseReader(accumulator, max_response_size)
     events = iter_events(
         chunks, max_line_size=max_line_size, max_event_size=max_event_size, on_comment=on_comment
     )
-    return _iterate(reader, events)
+    return _iterate(reader, events, "iter_response_events")
 
 
 async def aiter_response_events(
@@ -694,6 +724,10 @@ async def aiter_response_events(
         reader.finish()
     except OrsseError as error:
         raise reader.with_partial(error)
+    except Exception as exc:
+        raise reader.with_partial(
+            _read_failed(exc, "aiter_response_events", reader.accumulator.event_count)
+        ) from exc
 
 
 def collect_response(
@@ -715,7 +749,7 @@ def collect_response(
     events = iter_events(
         chunks, max_line_size=max_line_size, max_event_size=max_event_size, on_comment=on_comment
     )
-    for _ in _iterate(reader, events):
+    for _ in _iterate(reader, events, "collect_response"):
         pass
     return reader.accumulator.result()
 

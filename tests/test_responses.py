@@ -690,3 +690,43 @@ def test_a_chat_style_error_object_with_no_type_is_a_stream_error(named: bool) -
         assert (error.code, error.message) == (502, "Provider returned error")
         assert error.partial.output_text == "Half"
         assert len(seen) == 4
+
+
+def test_the_byte_source_raising_anything_is_a_cut_with_the_partial_and_the_cause() -> None:
+    reset = ConnectionResetError("peer reset")
+
+    def source() -> Iterable[bytes]:
+        yield events_body(CREATED, ADDED, PART, delta("Half an answer"))
+        raise reset
+
+    async def asource() -> Any:
+        yield events_body(CREATED, ADDED, PART, delta("Half an answer"))
+        await asyncio.sleep(0)
+        raise reset
+
+    async def acollect() -> orsse.OrsseError:
+        with pytest.raises(orsse.IncompleteStreamError) as info:
+            await orsse.acollect_response(asource())
+        return info.value
+
+    async def aiterate() -> orsse.OrsseError:
+        with pytest.raises(orsse.IncompleteStreamError) as info:
+            async for _ in orsse.aiter_response_events(asource()):
+                pass
+        return info.value
+
+    errors = []
+    for call in (orsse.collect_response, lambda s: list(orsse.iter_response_events(s))):
+        with pytest.raises(orsse.IncompleteStreamError) as info:
+            call(source())
+        errors.append(info.value)
+    errors += [asyncio.run(acollect()), asyncio.run(aiterate())]
+    for error in errors:
+        assert error.__cause__ is reset
+        assert "ConnectionResetError" in str(error) and "4 event(s)" in str(error)
+        assert error.partial.output_text == "Half an answer"
+
+
+def test_reads_that_are_not_bytes_are_an_input_type_error() -> None:
+    with pytest.raises(orsse.InputTypeError):
+        orsse.collect_response(["data: {}\n\n"])  # type: ignore[list-item]
