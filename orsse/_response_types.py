@@ -125,7 +125,10 @@ def _to_json(value: Any) -> JSON:
     if isinstance(value, _Wire):
         return value.to_dict()
     if isinstance(value, list):
-        return [_to_json(item) for item in value]
+        # One level only: a list field holds typed values (parts, items) or JSON exactly
+        # as parsed, which is handed back unwalked, so no nesting depth of what a server
+        # sent (valid JSON 600 deep) can make to_dict() raise RecursionError.
+        return [item.to_dict() if isinstance(item, _Wire) else item for item in value]
     return value
 
 
@@ -717,6 +720,11 @@ def event_from_dict(payload: JSONObject, event_name: str = "message") -> Respons
     kind = payload.get("type")
     if type(kind) is not str:
         kind = event_name
+        if type(payload.get("error")) is dict and kind not in _EVENT_TYPES:
+            # A chat-style error ({"error": {"code", "message"}}, no type), as a server's
+            # shared error path writes it into any stream: an error, never an unknown
+            # event that lets the stream end as merely cut off.
+            kind = "error"
     parse = _EVENT_TYPES.get(kind)
     if parse is None:
         sequence = payload.get("sequence_number")

@@ -18,9 +18,17 @@ response arrives it is the result, exactly as sent.
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import replace
 
-from ._errors import ChunkDecodeError, IncompleteStreamError, OrsseError, ResponseLimitError, StreamError
+from ._errors import (
+    ChunkDecodeError,
+    IncompleteStreamError,
+    InputTypeError,
+    OrsseError,
+    ResponseLimitError,
+    StreamError,
+)
 from ._json import json_object
 from ._response_types import (
     KNOWN_EVENT_TYPES,
@@ -123,6 +131,19 @@ class _PartState:
         #: A ``.done`` gave the whole part: it is the result as sent.
         self.done = done
 
+    def take_added(self, part: ContentPart) -> None:
+        """A ``.added`` for a part already started (late, after its first deltas, or sent
+        twice): it describes the part, and the text joined so far stays."""
+        self.part = part
+        if self.text is None and part.text is not None:
+            self.text = [part.text]
+        if self.refusal is None and part.refusal is not None:
+            self.refusal = [part.refusal]
+        if self.annotations is None and part.annotations is not None:
+            self.annotations = list(part.annotations)
+        if self.logprobs is None and part.logprobs is not None:
+            self.logprobs = list(part.logprobs)
+
     def result(self) -> ContentPart:
         if self.done:
             return self.part
@@ -180,6 +201,21 @@ class _ItemState:
         self.parts(where)[index] = part
         if index >= self.next_index[where]:
             self.next_index[where] = index + 1
+
+    def take_added(self, item: OutputItem) -> None:
+        """A ``.added`` for an item already started (late, after its first deltas, or sent
+        twice): it describes the item, and the parts and arguments joined so far stay."""
+        given = _ItemState(item)
+        for where in ("content", "summary"):
+            parts = self.parts(where)
+            for index, part in given.parts(where).items():
+                if index in parts:
+                    parts[index].take_added(part.part)
+                else:
+                    self.put(where, index, part)
+        if self.arguments is None:
+            self.arguments = given.arguments
+        self.item = item
 
     def result(self) -> OutputItem:
         item = self.item
@@ -322,13 +358,19 @@ class ResponseAccumulator:
             )
 
     def _state(self, output_index: Optional[int], item_id: Optional[str], start: Any) -> _ItemState:
-        """The item an event is about: by its output index, else by its id; a new one
-        (made by *start*) when neither is known yet."""
+        """The item an event is about: by its output index, else by its id, else (an
+        event that names neither) the latest item, as a part's events without an index
+        go to the latest part; a new one (made by *start*) when none is known yet, or
+        when the latest is already whole, so that text after it is not dropped."""
         items = self._items
-        if output_index is None and item_id is not None:
-            output_index = self._by_id.get(item_id)
         if output_index is None:
-            output_index = self._next_output
+            if item_id is not None:
+                output_index = self._by_id.get(item_id)
+                if output_index is None:
+                    output_index = self._next_output
+            else:
+                latest = items.get(self._next_output - 1)
+                output_index = self._next_output - (latest is not None and not latest.done)
         state = items.get(output_index)
         if state is None:
             self._grow(_OBJECT_COST)
@@ -350,7 +392,17 @@ class ResponseAccumulator:
         if index is None:
             known = None if item.id is None else self._by_id.get(item.id)
             index = known if known is not None else self._next_output
-        self._put(index, item.id, _ItemState(item, done=event.type.endswith(".done")))
+        done = event.type.endswith(".done")
+        state = self._items.get(index)
+        if state is not None and not done:
+            # A late or repeated .added must not throw away what the deltas gave; after
+            # the item's .done it changes nothing.
+            if not state.done:
+                state.take_added(item)
+            if item.id is not None:
+                self._by_id[item.id] = index
+            return
+        self._put(index, item.id, _ItemState(item, done=done))
 
     def _add_part(self, event: ContentPartEvent) -> None:
         summary = event.type.startswith("response.reasoning_summary_part")
@@ -364,7 +416,13 @@ class ResponseAccumulator:
         if index is None:
             index = state.next_index[where]
         self._grow(_size(event.part.to_dict()) + _OBJECT_COST)
-        state.put(where, index, _PartState(event.part, done=event.type.endswith(".done")))
+        done = event.type.endswith(".done")
+        part = state.parts(where).get(index)
+        if part is not None and not done:
+            if not part.done:  # late or repeated .added: the text so far stays
+                part.take_added(event.part)
+            return
+        state.put(where, index, _PartState(event.part, done=done))
 
     def _piece(self, event: Any, name: str) -> Optional[_PartState]:
         """The part a text event writes to (``None`` for function arguments), started when
@@ -442,7 +500,10 @@ class ResponseAccumulator:
         if annotations is None:
             annotations = part.annotations = []
         index = event.annotation_index
-        if index is not None and index < len(annotations):
+        # An index within the list replaces that annotation; any other (none, past the
+        # end, or negative, which no server means as "from the end") appends, so a
+        # hostile index can neither raise nor overwrite an annotation it does not name.
+        if index is not None and 0 <= index < len(annotations):
             annotations[index] = event.annotation
         else:
             annotations.append(event.annotation)
@@ -492,7 +553,11 @@ def parse_response_event(
     :class:`ChunkDecodeError` naming *event_index*.
     """
     if isinstance(data, dict):
-        return _typed(data, event_name, json.dumps(data, default=repr), event_index)
+        try:
+            text = json.dumps(data, default=repr)
+        except (RecursionError, ValueError):  # nested past the encoder's depth, or circular
+            text = "(a dict json.dumps could not write)"
+        return _typed(data, event_name, text, event_index)
     text = data.decode("utf-8", "replace") if isinstance(data, (bytes, bytearray)) else data
     return _typed(json_object(text, event_index), event_name, text, event_index)
 
@@ -572,7 +637,25 @@ class _ResponseReader:
             )
 
 
-def _iterate(reader: _ResponseReader, events: Iterable[ServerSentEvent]) -> Iterator[ResponseEvent]:
+_PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
+
+
+def _read_failed(exc: Exception, caller: str, events: int) -> OrsseError:
+    """What a non-orsse exception out of the reading was, as the chat layer tells it
+    apart: a TypeError/AttributeError raised inside orsse is the caller's reads not being
+    bytes; anything else is the caller's byte source failing (a dropped connection)."""
+    frame = exc.__traceback__
+    while frame is not None and frame.tb_next is not None:
+        frame = frame.tb_next
+    raised_here = frame is not None and frame.tb_frame.f_code.co_filename.startswith(_PACKAGE_DIR)
+    if raised_here and isinstance(exc, (TypeError, AttributeError)):
+        return InputTypeError(f"{caller}() reads an iterable of bytes, and a read was not bytes ({exc})")
+    return IncompleteStreamError(
+        f"the byte source raised {type(exc).__name__} after {events} event(s) of the Responses stream: {exc}"
+    )
+
+
+def _iterate(reader: _ResponseReader, events: Iterable[ServerSentEvent], caller: str) -> Iterator[ResponseEvent]:
     take = reader.take
     try:
         for sse in events:
@@ -583,6 +666,8 @@ def _iterate(reader: _ResponseReader, events: Iterable[ServerSentEvent]) -> Iter
         reader.finish()
     except OrsseError as error:
         raise reader.with_partial(error)
+    except Exception as exc:
+        raise reader.with_partial(_read_failed(exc, caller, reader.accumulator.event_count)) from exc
 
 
 def iter_response_events(
@@ -604,14 +689,16 @@ def iter_response_events(
     ``response.failed`` and ``error`` events raise :class:`StreamError` (``code``,
     ``message``, ``metadata`` = the event's payload); bytes that end before the final
     response raise :class:`IncompleteStreamError`; a known event that is not a JSON object
-    of the right shape raises :class:`ChunkDecodeError` naming it. Each carries the
-    partial :class:`Response` as ``.partial``. Reading stops at ``data: [DONE]``.
+    of the right shape raises :class:`ChunkDecodeError` naming it; an exception from the
+    byte source itself (a dropped connection) raises :class:`IncompleteStreamError`, the
+    original as ``__cause__``. Each carries the partial :class:`Response` as ``.partial``.
+    Reading stops at ``data: [DONE]``.
     """
     reader = _ResponseReader(accumulator, max_response_size)
     events = iter_events(
         chunks, max_line_size=max_line_size, max_event_size=max_event_size, on_comment=on_comment
     )
-    return _iterate(reader, events)
+    return _iterate(reader, events, "iter_response_events")
 
 
 async def aiter_response_events(
@@ -637,6 +724,10 @@ async def aiter_response_events(
         reader.finish()
     except OrsseError as error:
         raise reader.with_partial(error)
+    except Exception as exc:
+        raise reader.with_partial(
+            _read_failed(exc, "aiter_response_events", reader.accumulator.event_count)
+        ) from exc
 
 
 def collect_response(
@@ -658,7 +749,7 @@ def collect_response(
     events = iter_events(
         chunks, max_line_size=max_line_size, max_event_size=max_event_size, on_comment=on_comment
     )
-    for _ in _iterate(reader, events):
+    for _ in _iterate(reader, events, "collect_response"):
         pass
     return reader.accumulator.result()
 

@@ -547,3 +547,186 @@ def test_payload_values_of_any_json_type_give_a_response_or_an_orsse_error() -> 
         response.to_dict()
         (response.output_text, response.reasoning_summary, response.refusal, response.function_calls)
     assert "ok" in kinds and "ChunkDecodeError" in kinds
+
+
+PART = {"type": "response.content_part.added", "sequence_number": 2, "item_id": "msg_1", "output_index": 0,
+        "content_index": 0, "part": {"type": "output_text", "text": "", "annotations": []}}  # fmt: skip
+
+
+def annotation(index: Any, url: str) -> Dict[str, Any]:
+    return {"type": "response.output_text.annotation.added", "item_id": "msg_1", "output_index": 0,
+            "content_index": 0, "annotation_index": index, "annotation": {"type": "url_citation", "url": url}}  # fmt: skip
+
+
+@pytest.mark.parametrize("index", [-1, -5])
+def test_a_negative_annotation_index_appends(index: int) -> None:
+    # Negative on an empty list, and negative on a list it would wrap into: both append.
+    for body in (
+        events_body(CREATED, ADDED, PART, delta("ok"), annotation(index, "a")),
+        events_body(CREATED, ADDED, PART, delta("ok"), annotation(0, "a"), annotation(index, "b")),
+    ):
+        kind, error, _ = outcome([body])
+        assert kind == "IncompleteStreamError", error
+        assert error.partial.output_text == "ok"
+        annotations = error.partial.output[0].content[0].annotations
+        assert [a["url"] for a in annotations] == (["a"] if body.count(b"url_citation") == 1 else ["a", "b"])
+
+
+def deep_list(depth: int) -> str:
+    return "[" * depth + "]" * depth
+
+
+@pytest.mark.parametrize("depth", [600, 800])
+def test_json_nested_deep_is_read_counted_and_written_back_without_recursion_error(depth: int) -> None:
+    # Valid JSON that json.loads accepts (on CPython and PyPy) but deeper than a recursive
+    # walk of it survives inside the accumulator's size accounting or to_dict().
+    part = f'{{"type":"output_text","text":"","logprobs":{deep_list(depth)}}}'
+    item = f'{{"id":"msg_1","type":"message","content":[{part}]}}'
+    body = events_body(
+        CREATED,
+        f'{{"type":"response.output_item.added","output_index":0,"item":{item}}}',
+        f'{{"type":"response.content_part.added","output_index":0,"content_index":1,"part":{part}}}',
+        delta("ok", content_index=1),
+    )
+    kind, error, seen = outcome([body])
+    assert kind == "IncompleteStreamError", error
+    assert len(seen) == 4 and error.partial.output_text == "ok"
+    written = json.dumps(error.partial.to_dict()["output"][0]["content"][0]["logprobs"], separators=(",", ":"))
+    assert written == deep_list(depth)
+    final = '{"type":"response.completed","response":{"id":"resp_1","status":"completed","output":[' + item + "]}}"
+    response = orsse.collect_response([body + events_body(final)])
+    assert response.to_dict()["output"][0]["content"][0]["logprobs"] == json.loads(deep_list(depth))
+    # The size accounting walks it too: a limit below its size stops the stream.
+    with pytest.raises(orsse.ResponseLimitError) as info:
+        orsse.collect_response([body], max_response_size=2 * depth)
+    assert info.value.partial.to_dict()["output"] == []
+
+
+def test_json_nested_past_what_the_decoder_takes_is_a_chunk_decode_error() -> None:
+    item = f'{{"type":"message","content":[{{"type":"output_text","logprobs":{deep_list(200_000)}}}]}}'
+    kind, error, _ = outcome([events_body(CREATED, f'{{"type":"response.output_item.added","item":{item}}}')])
+    assert kind == "ChunkDecodeError" and error.event_index == 2, error
+
+
+def test_parse_response_event_takes_a_dict_nested_deeper_than_json_dumps_can_write() -> None:
+    logprobs: List[Any] = []
+    inner = logprobs
+    for _ in range(5000):
+        inner.append([])
+        inner = inner[0]
+    payload = {"type": "response.output_item.added", "output_index": 0,
+               "item": {"type": "message", "content": [{"type": "output_text", "logprobs": logprobs}]}}  # fmt: skip
+    event = orsse.parse_response_event(payload)
+    assert event.to_dict()["item"]["content"][0]["logprobs"] is not None
+
+
+CALL_ADDED = {"type": "response.output_item.added", "output_index": 1,
+              "item": {"id": "fc_1", "type": "function_call", "call_id": "call_1", "name": "get_weather", "arguments": ""}}  # fmt: skip
+
+
+def call_delta(text: str) -> Dict[str, Any]:
+    return {"type": "response.function_call_arguments.delta", "item_id": "fc_1", "output_index": 1, "delta": text}
+
+
+@pytest.mark.parametrize(
+    "events",
+    [
+        [ADDED, PART, delta("Hel"), delta("lo")],
+        [ADDED, delta("Hel"), PART, delta("lo")],  # the part's .added after its first delta
+        [delta("Hel"), ADDED, PART, delta("lo")],  # the item's .added after its first delta
+        [ADDED, PART, delta("Hel"), ADDED, delta("lo")],  # the item's .added twice
+        [ADDED, PART, delta("Hel"), PART, delta("lo")],  # the part's .added twice
+        [delta("Hel"), PART, ADDED, ADDED, PART, delta("lo")],
+    ],
+    ids=["in-order", "part-late", "item-late", "item-twice", "part-twice", "all-late-and-twice"],
+)
+def test_late_or_repeated_added_events_keep_the_text_so_far(events: List[Dict[str, Any]]) -> None:
+    for run in (outcome, aoutcome):
+        kind, error, _ = run([events_body(CREATED, *events)])
+        assert kind == "IncompleteStreamError", error
+        assert error.partial.output_text == "Hello"
+        (message,) = error.partial.output
+        assert (message.id, message.role, message.status) == ("msg_1", "assistant", "in_progress")
+
+
+def test_late_or_repeated_added_keep_function_arguments_and_done_still_wins() -> None:
+    body = events_body(CREATED, call_delta('{"city":'), CALL_ADDED, call_delta(' "Paris"}'), CALL_ADDED)
+    kind, error, _ = outcome([body])
+    assert kind == "IncompleteStreamError", error
+    (call,) = error.partial.function_calls
+    assert (call.name, call.call_id, call.arguments) == ("get_weather", "call_1", '{"city": "Paris"}')
+    done = {"type": "response.output_item.done", "output_index": 1,
+            "item": {**CALL_ADDED["item"], "arguments": "{}", "status": "completed"}}  # fmt: skip
+    kind, error, _ = outcome([body + events_body(done, CALL_ADDED, call_delta("x"))])
+    (call,) = error.partial.function_calls
+    assert (call.arguments, call.status) == ("{}", "completed")
+
+
+def bare_delta(text: str) -> Dict[str, Any]:
+    return {"type": "response.output_text.delta", "delta": text}
+
+
+def test_deltas_that_name_no_item_continue_the_latest_one() -> None:
+    kind, error, _ = outcome([events_body(CREATED, ADDED, PART, *map(bare_delta, "hello"))])
+    assert kind == "IncompleteStreamError", error
+    assert [(item.id, item.text) for item in error.partial.output] == [("msg_1", "hello")]
+    # With no item yet, the first starts one and the rest continue it.
+    kind, error, _ = outcome([events_body(CREATED, *map(bare_delta, "hello"))])
+    assert [item.text for item in error.partial.output] == ["hello"]
+    # After the latest item is whole, they start the next one rather than being dropped.
+    done = {"type": "response.output_item.done", "output_index": 0,
+            "item": {**ADDED["item"], "status": "completed", "content": [{"type": "output_text", "text": "A"}]}}  # fmt: skip
+    kind, error, _ = outcome([events_body(CREATED, ADDED, PART, delta("A"), done, *map(bare_delta, "bc"))])
+    assert [item.text for item in error.partial.output] == ["A", "bc"]
+
+
+@pytest.mark.parametrize("named", [True, False], ids=["event-message-line", "data-only"])
+def test_a_chat_style_error_object_with_no_type_is_a_stream_error(named: bool) -> None:
+    error_data = '{"error": {"code": 502, "message": "Provider returned error"}}'
+    tail = (b"event: message\n" if named else b"") + f"data: {error_data}\n\n".encode()
+    for run in (outcome, aoutcome):
+        kind, error, seen = run([events_body(CREATED, ADDED, PART, delta("Half")) + tail])
+        assert kind == "StreamError", error
+        assert (error.code, error.message) == (502, "Provider returned error")
+        assert error.partial.output_text == "Half"
+        assert len(seen) == 4
+
+
+def test_the_byte_source_raising_anything_is_a_cut_with_the_partial_and_the_cause() -> None:
+    reset = ConnectionResetError("peer reset")
+
+    def source() -> Iterable[bytes]:
+        yield events_body(CREATED, ADDED, PART, delta("Half an answer"))
+        raise reset
+
+    async def asource() -> Any:
+        yield events_body(CREATED, ADDED, PART, delta("Half an answer"))
+        await asyncio.sleep(0)
+        raise reset
+
+    async def acollect() -> orsse.OrsseError:
+        with pytest.raises(orsse.IncompleteStreamError) as info:
+            await orsse.acollect_response(asource())
+        return info.value
+
+    async def aiterate() -> orsse.OrsseError:
+        with pytest.raises(orsse.IncompleteStreamError) as info:
+            async for _ in orsse.aiter_response_events(asource()):
+                pass
+        return info.value
+
+    errors = []
+    for call in (orsse.collect_response, lambda s: list(orsse.iter_response_events(s))):
+        with pytest.raises(orsse.IncompleteStreamError) as info:
+            call(source())
+        errors.append(info.value)
+    errors += [asyncio.run(acollect()), asyncio.run(aiterate())]
+    for error in errors:
+        assert error.__cause__ is reset
+        assert "ConnectionResetError" in str(error) and "4 event(s)" in str(error)
+        assert error.partial.output_text == "Half an answer"
+
+
+def test_reads_that_are_not_bytes_are_an_input_type_error() -> None:
+    with pytest.raises(orsse.InputTypeError):
+        orsse.collect_response(["data: {}\n\n"])  # type: ignore[list-item]
