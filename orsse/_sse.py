@@ -22,7 +22,7 @@ from itertools import chain, repeat
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
 
-from ._sse_fast import SMALL_READ, abatches, batches, big_read, small_read
+from ._sse_fast import SMALL_READ, _as_bytes, abatches, batches, big_read, small_read
 from ._errors import OrsseError, SSELimitError
 
 if TYPE_CHECKING:
@@ -75,6 +75,9 @@ _LONG_LINE = 1 << 16
 #: ignore one that overflows: ``int()`` refuses longer strings on recent CPythons and
 #: takes quadratic time on the others.
 _MAX_RETRY_DIGITS = 4300
+
+#: The bytes that continue a UTF-8 character rather than start one.
+_CONTINUATION_BYTES = bytes(range(0x80, 0xC0))
 
 
 class ServerSentEvent:
@@ -232,6 +235,10 @@ class SSEDecoder:
         # For error messages: bytes of the stream before the partial line. Appending to
         # the partial line counts nothing: its length says how far it got.
         self._bytes_done = 0
+        # For feed(): the partial line (by where it starts) whose data value was last
+        # counted against max_event_size, and the length at which to count it again.
+        self._look_from = -1
+        self._look_at = 0
 
         self._data_lines: List[str] = []
         # Characters of the pending data lines, each counted with the LF that joins it
@@ -245,12 +252,19 @@ class SSEDecoder:
 
     def feed(self, data: bytes) -> List[ServerSentEvent]:
         """Take the next bytes of the stream; return the events they complete."""
+        if data.__class__ is not bytes:
+            data = _as_bytes(data)
         if self._plain and 10 not in data and 13 not in data:  # ints: no exception path
             # No line end: only more of the partial line.
             partial = self._partial_line
             if len(partial) + len(data) > self.max_line_size:
-                self._line_too_long(len(data))
+                self._line_too_long(data)
             partial += data
+            if len(partial) > self.max_event_size - self._data_size:
+                # Looked at again only once it may have crossed (or a new line began).
+                if len(partial) > self._look_at or self._look_from != self._bytes_done:
+                    self._look_from = self._bytes_done
+                    self._look_at = self._check_data_line()
             return []
         return self._read(data)
 
@@ -277,10 +291,25 @@ class SSEDecoder:
 
     # -- lines ------------------------------------------------------------------
 
-    def _line_too_long(self, extra: int) -> NoReturn:
-        """Raise for a read of *extra* bytes with no line end that the partial line cannot take."""
-        size = len(self._partial_line) + extra
-        raise SSELimitError("max_line_size", self.max_line_size, size, self._bytes_done + size)
+    def _line_too_long(self, data: bytes) -> NoReturn:
+        """Raise for a read with no line end that the partial line cannot take."""
+        size = len(self._partial_line) + len(data)
+        self._past_line_limit(data, 0, size, self._bytes_done + size)
+
+    def _past_line_limit(self, data: bytes, start: int, size: int, offset: int) -> NoReturn:
+        """Raise for a line of *size* bytes, the partial line then *data* from *start*.
+
+        A data line may have taken its event past ``max_event_size`` before its own
+        limit: the partial line is filled up to ``max_line_size`` bytes (no more than
+        the decoder may hold) to see which came first, so that the same limit is
+        reported however the bytes were cut."""
+        partial = self._partial_line
+        room = self.max_line_size - len(partial)
+        if room > 0:
+            partial += memoryview(data)[start : start + room]
+        if len(partial) > self.max_event_size - self._data_size:
+            self._check_data_line()
+        raise SSELimitError("max_line_size", self.max_line_size, size, offset)
 
     def _read(self, data: bytes) -> List[Any]:
         """One read that may end a line: the items (as the decoder's Output makes them) of
@@ -290,33 +319,46 @@ class SSEDecoder:
                 raise OrsseError("SSEDecoder.feed() called after close()")
             if not data:
                 return []
+            # Bytes at the start of the read that are no line's: the BOM, the LF of a
+            # CRLF. Skipped by index, for a read too big to copy (see below).
+            skip = 0
             if self._head is not None:
-                data = self._strip_bom(data)
-                if not data:
+                skip = self._strip_bom(data)
+                if skip < 0 or skip == len(data):
                     return []
             if self._after_cr:
                 self._after_cr = False
-                if data[0] == 10:
+                if data[skip] == 10:
                     self._bytes_done += 1
-                    data = data[1:]
-                    if not data:
+                    skip += 1
+                    if skip == len(data):
                         return []
             self._plain = True
+            if skip:
+                size = len(self._partial_line) + len(data) - skip
+                if size > self.max_line_size or size + self._data_size > self.max_event_size:
+                    out: List[Any] = []
+                    self._near_limits(data, out, skip)
+                    return out
+                data = data[skip:]
         partial = self._partial_line
         # The bytes of the partial line and of this read, as they came (it is what
-        # _bytes_done grows by, less the new partial line; for the limits, a CR that is
-        # dropped below only makes the check stricter).
+        # _bytes_done grows by, less the new partial line).
         size = len(partial) + len(data)
+        # A read that might take a line or the pending event past its limit is checked
+        # line by line before anything is copied (bytes bound characters from above, so
+        # one that passes this test cannot break a limit on any path below).
+        if size > self.max_line_size or size + self._data_size > self.max_event_size:
+            out = []
+            self._near_limits(data, out)
+            return out
         if 13 in data:
             # Every line end becomes LF; a trailing CR may be half of a CRLF whose
             # LF opens the next read, which must then be skipped.
             self._after_cr = data[-1] == 13
             self._plain = not self._after_cr
             data = data.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
-        if size > self.max_line_size or size > self.max_event_size:
-            out: List[Any] = []
-            self._near_limits(data, out)
-        elif len(partial) > _LONG_LINE:
+        if len(partial) > _LONG_LINE:
             out = []
             if b"\n" in data:
                 data = self._end_long_line(data, out)
@@ -345,16 +387,21 @@ class SSEDecoder:
         """Where this read ends in the stream (while the partial line is still whole)."""
         return self._bytes_done + len(self._partial_line) + len(data)
 
-    def _strip_bom(self, data: bytes) -> bytes:
-        head = (self._head or b"") + data
-        if len(head) < len(_BOM) and _BOM.startswith(head):
-            self._head = head
-            return b""
+    def _strip_bom(self, data: bytes) -> int:
+        """How many bytes at the start of *data* finish the BOM (-1: all of them, and
+        the BOM question is still open). Bytes held back as a possible BOM that turn
+        out not to be one start the first line."""
+        held = self._head or b""
+        expected = _BOM[len(held) :]
+        if len(data) < len(expected) and expected.startswith(data):
+            self._head = held + data
+            return -1
         self._head = None
-        if head.startswith(_BOM):
+        if data.startswith(expected):
             self._bytes_done += len(_BOM)
-            return head[len(_BOM) :]
-        return head
+            return len(expected)
+        self._partial_line += held  # a BOM's first bytes: never a CR or LF
+        return 0
 
     # -- the standard's algorithm, for what the shortcuts leave --------------------
 
@@ -380,30 +427,99 @@ class SSEDecoder:
             self._lines([line], out)
         return data[first + 1 :]
 
-    def _near_limits(self, data: bytes, out: List[Any]) -> None:
-        """A read that might break a limit: each line it completes is checked just
-        before its turn, so that of two limits the one the stream crossed first is
-        reported, however the bytes were cut. The events that lines before it completed
-        go with the error, as its ``events`` (data strings for iter_data)."""
+    def _near_limits(self, data: bytes, out: List[Any], begin: int = 0) -> None:
+        """A read that might break a limit, taken one line at a time and each line's
+        length checked before its bytes are copied, so that memory stays within the
+        limit plus this read, and of two limits the one the stream crossed first is
+        reported, however the bytes were cut. CR and CRLF are found here rather than
+        replaced (a replace() would copy the whole read twice). The events that lines
+        before the limit completed go with the error, as its ``events``. The read's
+        first *begin* bytes (a BOM, an LF after CR) are no line's.
+
+        ``_bytes_done`` follows the start of each line as it goes, so that an
+        ``max_event_size`` error names the start of the data line that crossed it,
+        whatever the read sizes.
+        """
         partial = self._partial_line
         limit = self.max_line_size
-        seen = self._offset(data)
-        lines: List[_Block] = data.split(b"\n")  # type: ignore[assignment]
-        rest = lines.pop()
+        start = self._bytes_done + len(partial) - begin  # where data[0] sits in the stream
+        seen = start + len(data)
+        find = data.find
+        # The next LF and the next CR at or after pos, each found again only once
+        # passed, so that a read of CR-only lines is not searched to its end per line.
+        lf = find(b"\n", begin)
+        cr = find(b"\r", begin)
+        pos = begin
+        view = memoryview(data)
         try:
-            if lines:
-                lines[0] = partial + lines[0]
-                partial.clear()
-                for line in lines:
-                    if len(line) > limit:
-                        raise SSELimitError("max_line_size", limit, len(line), seen)
-                    self._lines([line.decode("utf-8", "replace")], out)
-            if len(partial) + len(rest) > limit:
-                raise SSELimitError("max_line_size", limit, len(partial) + len(rest), seen)
+            while True:
+                if 0 <= lf < pos:
+                    lf = find(b"\n", pos)
+                if 0 <= cr < pos:
+                    cr = find(b"\r", pos)
+                if cr >= 0 and (lf < 0 or cr < lf):
+                    end = cr
+                    after = cr + 2 if lf == cr + 1 else cr + 1
+                elif lf >= 0:
+                    end = lf
+                    after = lf + 1
+                else:
+                    break
+                length = len(partial) + end - pos
+                if length > limit:
+                    self._past_line_limit(data, pos, length, seen)
+                partial += view[pos:end]
+                if len(partial) > _LONG_LINE and partial[:5] == b"data:":
+                    # Its value straight from the bytes, with no copy of the line.
+                    with memoryview(partial) as line_view:
+                        value = str(line_view[6 if partial[5:6] == b" " else 5 :], "utf-8", "replace")
+                    partial.clear()
+                    self._add_data(value)
+                else:
+                    line = partial.decode("utf-8", "replace")
+                    partial.clear()
+                    self._lines([line], out)
+                pos = after
+                self._bytes_done = start + pos
+            if len(partial) + len(data) - pos > limit:
+                self._past_line_limit(data, pos, len(partial) + len(data) - pos, seen)
+            partial += view[pos:]
+            if len(partial) > self.max_event_size - self._data_size:
+                self._check_data_line()
         except SSELimitError as error:
             error.events = out
             raise
-        partial += rest
+        # A CR that ends the read may be half of a CRLF: its LF, opening the next
+        # read, ends no second line.
+        self._after_cr = data[-1:] == b"\r"
+        self._plain = not self._after_cr
+
+    def _check_data_line(self) -> int:
+        """Raise if the partial line is a data line whose value already takes the
+        pending event past ``max_event_size``; else return the partial line's length
+        at which that needs another look (each byte adds at most one character)."""
+        partial = self._partial_line
+        if len(partial) < 6:
+            return len(partial)  # "data:" and its optional space not yet known
+        if partial[:5] != b"data:":
+            return self.max_line_size  # no data line: only the line limit applies
+        value_start = 6 if partial[5] == 32 else 5
+        room = self.max_event_size - self._data_size  # characters the value may have
+        if len(partial) - value_start <= room:
+            return value_start + room
+        if partial.isascii():
+            characters = len(partial) - value_start
+        else:
+            # Characters from bytes without decoding the line whole: every byte that
+            # is not a UTF-8 continuation byte starts at least one decoded character.
+            characters = 0
+            with memoryview(partial) as view:
+                for step in range(value_start, len(partial), 1 << 16):
+                    block = bytes(view[step : step + (1 << 16)])
+                    characters += len(block.translate(None, _CONTINUATION_BYTES))
+        if characters > room:
+            self._event_too_large(self._data_size + characters, self._bytes_done)
+        return len(partial) + room - characters
 
     def _lines(self, lines: List[str], out: List[Any]) -> None:
         """The standard's algorithm, one decoded line at a time."""
@@ -472,14 +588,14 @@ class SSEDecoder:
         return result
 
     def _raise_event_too_large(self) -> NoReturn:
-        size = self._data_size - 1
+        # The data line that crossed the limit has been taken out of the partial line:
+        # _bytes_done is where it started.
+        self._event_too_large(self._data_size - 1, self._bytes_done)
+
+    def _event_too_large(self, size: int, offset: int) -> NoReturn:
         self._data_lines = []
         self._data_size = 0
-        raise SSELimitError(
-            "max_event_size", self.max_event_size, size, self._bytes_done + len(self._partial_line)
-        )
-
-
+        raise SSELimitError("max_event_size", self.max_event_size, size, offset)
 
 
 # -- the seam for the layers above ----------------------------------------------------

@@ -26,10 +26,10 @@ from operator import contains as _contains
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
 
-from ._errors import SSELimitError
+from ._errors import InputTypeError, SSELimitError
 
 if TYPE_CHECKING:
-    from typing import Any, AsyncIterable, AsyncIterator, Iterable, Iterator, List, NoReturn, Union
+    from typing import Any, AsyncIterable, AsyncIterator, Iterable, Iterator, List, Union
 
     from ._sse import SSEDecoder
 
@@ -213,36 +213,46 @@ def batches(decoder: SSEDecoder, reads: Iterable[bytes]) -> Iterator[List[Any]]:
     read = decoder._read
     message = decoder._output.message
     partial = decoder._partial_line
-    limit = decoder.max_line_size
-    # A whole-event read no longer than this is within both limits.
-    whole = min(decoder.max_line_size, decoder.max_event_size)
+    # A whole-event read no longer than this is within both limits, and a partial line
+    # no longer than this needs no look (data lines count against max_event_size too).
+    whole = limit = min(decoder.max_line_size, decoder.max_event_size)
     plain = quiet = False
-    for chunk in reads:
-        if plain and 10 not in chunk and 13 not in chunk:
-            # Appended first and taken back out if it went past the limit: one len()
-            # instead of two, and never more than the limit plus this read held.
-            partial += chunk
-            if len(partial) > limit:
-                _too_long(decoder, chunk)
-            continue
-        if quiet and not partial and chunk[-2:] == b"\n\n" and chunk[:6] == b"data: " and len(chunk) <= whole:
-            value = chunk[6:-2]
-            if 10 not in value and 13 not in value:
-                decoder._bytes_done += len(chunk)
-                decoder.last_event_id = event_id = decoder._id_buffer
-                yield [message(value.decode("utf-8", "replace"), event_id)]
+    chunk: Any = b""
+    try:
+        for chunk in reads:
+            if plain and 10 not in chunk and 13 not in chunk:
+                # Appended first and taken back out if it went past the limit: one len()
+                # instead of two, and never more than the limit plus this read held.
+                partial += chunk
+                if len(partial) > limit:
+                    limit = _grown(decoder, chunk)
                 continue
-        try:
-            out = read(chunk)
-        except SSELimitError as error:
-            # What the read completed before the limit was crossed still comes first.
-            if error.events:
-                yield list(error.events)
-            raise
-        plain = decoder._plain
-        quiet = plain and not (decoder._data_lines or decoder._event_type or decoder._block_retry is not None)
-        if out:
-            yield out
+            if chunk.__class__ is not bytes:
+                chunk = _as_bytes(chunk)
+            if quiet and not partial and chunk[-2:] == b"\n\n" and chunk[:6] == b"data: " and len(chunk) <= whole:
+                value = chunk[6:-2]
+                if 10 not in value and 13 not in value:
+                    decoder._bytes_done += len(chunk)
+                    decoder.last_event_id = event_id = decoder._id_buffer
+                    yield [message(value.decode("utf-8", "replace"), event_id)]
+                    continue
+            try:
+                out = read(chunk)
+            except SSELimitError as error:
+                # What the read completed before the limit was crossed still comes first.
+                if error.events:
+                    yield list(error.events)
+                raise
+            plain = decoder._plain
+            limit = whole - decoder._data_size  # a pending event leaves less room
+            quiet = plain and not (decoder._data_lines or decoder._event_type or decoder._block_retry is not None)
+            if out:
+                yield out
+    except TypeError:
+        # A str (or other non-bytes) read fails the plain-read test above.
+        if not isinstance(chunk, (bytes, bytearray, memoryview)):
+            raise _not_bytes(chunk) from None
+        raise
     decoder.close()
 
 
@@ -251,36 +261,64 @@ async def abatches(decoder: SSEDecoder, reads: AsyncIterable[bytes]) -> AsyncIte
     read = decoder._read
     message = decoder._output.message
     partial = decoder._partial_line
-    limit = decoder.max_line_size
-    whole = min(decoder.max_line_size, decoder.max_event_size)
+    whole = limit = min(decoder.max_line_size, decoder.max_event_size)
     plain = quiet = False
-    async for chunk in reads:
-        if plain and 10 not in chunk and 13 not in chunk:
-            partial += chunk
-            if len(partial) > limit:
-                _too_long(decoder, chunk)
-            continue
-        if quiet and not partial and chunk[-2:] == b"\n\n" and chunk[:6] == b"data: " and len(chunk) <= whole:
-            value = chunk[6:-2]
-            if 10 not in value and 13 not in value:
-                decoder._bytes_done += len(chunk)
-                decoder.last_event_id = event_id = decoder._id_buffer
-                yield [message(value.decode("utf-8", "replace"), event_id)]
+    chunk: Any = b""
+    try:
+        async for chunk in reads:
+            if plain and 10 not in chunk and 13 not in chunk:
+                partial += chunk
+                if len(partial) > limit:
+                    limit = _grown(decoder, chunk)
                 continue
-        try:
-            out = read(chunk)
-        except SSELimitError as error:
-            if error.events:
-                yield list(error.events)
-            raise
-        plain = decoder._plain
-        quiet = plain and not (decoder._data_lines or decoder._event_type or decoder._block_retry is not None)
-        if out:
-            yield out
+            if chunk.__class__ is not bytes:
+                chunk = _as_bytes(chunk)
+            if quiet and not partial and chunk[-2:] == b"\n\n" and chunk[:6] == b"data: " and len(chunk) <= whole:
+                value = chunk[6:-2]
+                if 10 not in value and 13 not in value:
+                    decoder._bytes_done += len(chunk)
+                    decoder.last_event_id = event_id = decoder._id_buffer
+                    yield [message(value.decode("utf-8", "replace"), event_id)]
+                    continue
+            try:
+                out = read(chunk)
+            except SSELimitError as error:
+                if error.events:
+                    yield list(error.events)
+                raise
+            plain = decoder._plain
+            limit = whole - decoder._data_size  # a pending event leaves less room
+            quiet = plain and not (decoder._data_lines or decoder._event_type or decoder._block_retry is not None)
+            if out:
+                yield out
+    except TypeError:
+        # A str (or other non-bytes) read fails the plain-read test above.
+        if not isinstance(chunk, (bytes, bytearray, memoryview)):
+            raise _not_bytes(chunk) from None
+        raise
     decoder.close()
 
 
-def _too_long(decoder: SSEDecoder, chunk: bytes) -> NoReturn:
+def _grown(decoder: SSEDecoder, chunk: bytes) -> int:
+    """The partial line, *chunk* appended, passed the size the loop watches for: raise
+    if it is past max_line_size (taking *chunk* back out, so the decoder holds no more
+    than the limit) or a data line past max_event_size; else the next size to watch for."""
     partial = decoder._partial_line
-    del partial[len(partial) - len(chunk) :]
-    decoder._line_too_long(len(chunk))
+    if len(partial) > decoder.max_line_size:
+        del partial[len(partial) - len(chunk) :]
+        decoder._line_too_long(chunk)
+    return min(decoder._check_data_line(), decoder.max_line_size)
+
+
+def _as_bytes(chunk: Any) -> bytes:
+    """A read that is not ``bytes``: a bytearray or memoryview becomes bytes (once, so
+    every path sees the same type); anything else is refused."""
+    if isinstance(chunk, (bytearray, memoryview)):
+        return bytes(chunk)
+    raise _not_bytes(chunk)
+
+
+def _not_bytes(chunk: object) -> InputTypeError:
+    return InputTypeError(
+        f"the SSE decoder takes reads of bytes (or bytearray, memoryview): a read was not bytes but {type(chunk).__name__}"
+    )
