@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import json
-import os
 from itertools import chain
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
 
 from ._accumulate import Accumulator
 from ._errors import (
+    read_failure,
     ChunkDecodeError,
     IncompleteStreamError,
     InputTypeError,
@@ -291,7 +291,6 @@ class _ChunkReader:
 
 #: How much of the body's start is kept to describe a body that held no event.
 _HEAD_SIZE = 256
-_PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
 
 
 def _kind(value: Any) -> str:
@@ -364,18 +363,15 @@ def _chunk_batches(reader: _ChunkReader, chunks: Iterable[bytes]) -> Iterator[Li
 
 
 def _read_failed(exc: Exception, caller: str, read: int) -> OrsseError:
-    frame = exc.__traceback__
-    while frame is not None and frame.tb_next is not None:
-        frame = frame.tb_next
-    raised_here = frame is not None and frame.tb_frame.f_code.co_filename.startswith(_PACKAGE_DIR)
-    if raised_here and isinstance(exc, (TypeError, AttributeError)):
-        return InputTypeError(f"{caller}() reads an iterable of bytes, and a read was not bytes ({exc})")
-    return _source_failed(exc, read)
+    return read_failure(exc, caller, _progress(read))
 
 
 def _source_failed(exc: Exception, read: int) -> IncompleteStreamError:
-    where = f"after {read} bytes" if read < _HEAD_SIZE else "after the first bytes"
-    return IncompleteStreamError(f"the byte source raised {type(exc).__name__} {where} of the stream: {exc}")
+    return IncompleteStreamError(f"the byte source raised {type(exc).__name__} {_progress(read)}: {exc}")
+
+
+def _progress(read: int) -> str:
+    return (f"after {read} bytes" if read < _HEAD_SIZE else "after the first bytes") + " of the stream"
 
 
 def iter_chunks(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
 
 if TYPE_CHECKING:
@@ -358,3 +360,23 @@ class NotEventStreamError(APIStatusError):
             f"expected a text/event-stream response{where}, got HTTP {self.status} with "
             f"Content-Type {self.content_type!r}: {self._detail()}"
         )
+
+
+_PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
+
+
+def read_failure(exc: Exception, caller: str, progress: str) -> OrsseError:
+    """What a non-orsse exception out of reading the caller's byte source was.
+
+    A TypeError or AttributeError raised inside orsse (its innermost frame in this folder)
+    means the reads were not bytes: an :class:`InputTypeError`. Anything else is the
+    byte source failing (a dropped connection in requests or httpx): an
+    :class:`IncompleteStreamError`, *progress* saying how far the stream got.
+    """
+    frame = exc.__traceback__
+    while frame is not None and frame.tb_next is not None:
+        frame = frame.tb_next
+    raised_here = frame is not None and frame.tb_frame.f_code.co_filename.startswith(_PACKAGE_DIR)
+    if raised_here and isinstance(exc, (TypeError, AttributeError)):
+        return InputTypeError(f"{caller}() reads an iterable of bytes, and a read was not bytes ({exc})")
+    return IncompleteStreamError(f"the byte source raised {type(exc).__name__} {progress}: {exc}")

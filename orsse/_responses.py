@@ -18,10 +18,10 @@ response arrives it is the result, exactly as sent.
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import replace
 
 from ._errors import (
+    read_failure,
     ChunkDecodeError,
     IncompleteStreamError,
     InputTypeError,
@@ -637,22 +637,8 @@ class _ResponseReader:
             )
 
 
-_PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
-
-
 def _read_failed(exc: Exception, caller: str, events: int) -> OrsseError:
-    """What a non-orsse exception out of the reading was, as the chat layer tells it
-    apart: a TypeError/AttributeError raised inside orsse is the caller's reads not being
-    bytes; anything else is the caller's byte source failing (a dropped connection)."""
-    frame = exc.__traceback__
-    while frame is not None and frame.tb_next is not None:
-        frame = frame.tb_next
-    raised_here = frame is not None and frame.tb_frame.f_code.co_filename.startswith(_PACKAGE_DIR)
-    if raised_here and isinstance(exc, (TypeError, AttributeError)):
-        return InputTypeError(f"{caller}() reads an iterable of bytes, and a read was not bytes ({exc})")
-    return IncompleteStreamError(
-        f"the byte source raised {type(exc).__name__} after {events} event(s) of the Responses stream: {exc}"
-    )
+    return read_failure(exc, caller, f"after {events} event(s) of the Responses stream")
 
 
 def _iterate(reader: _ResponseReader, events: Iterable[ServerSentEvent], caller: str) -> Iterator[ResponseEvent]:
