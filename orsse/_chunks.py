@@ -90,7 +90,7 @@ class _ChunkReader:
     """The state shared by the sync and async iterators: the decoder, the event count,
     ``[DONE]``, and the accumulator whose partial result every error hands back."""
 
-    __slots__ = ("accumulator", "decoder", "event_index", "stopped", "head", "bytes_read")
+    __slots__ = ("accumulator", "decoder", "event_index", "stopped", "head", "bytes_read", "keep")
 
     def __init__(
         self,
@@ -98,8 +98,12 @@ class _ChunkReader:
         on_comment: Optional[Callable[[str], None]],
         max_line_size: int,
         max_event_size: int,
+        keep: bool = True,
     ) -> None:
         self.accumulator = Accumulator() if accumulator is None else accumulator
+        #: Whether the typed chunks are wanted (iter_chunks), or only the completion
+        #: (collect), which lets plain chunks go straight from dict to accumulator.
+        self.keep = keep
         self.decoder = new_decoder(
             DATA_UNLESS_TYPED,
             max_line_size=max_line_size,
@@ -181,11 +185,13 @@ class _ChunkReader:
         shown as they come) before it raises the error.
 
         *batch* is what a DATA_UNLESS_TYPED decoder gives: the data of each event
-        without an ``event`` field, the whole event for the others.
+        without an ``event`` field, the whole event for the others. When the chunks are
+        not kept, the list stays empty and plain chunks skip their typed objects.
         """
         out: List[ChatCompletionChunk] = []
         append = out.append
         add = self.accumulator.add
+        add_plain = None if self.keep else self.accumulator.add_plain
         index = self.event_index
         try:
             for data in batch:
@@ -203,6 +209,8 @@ class _ChunkReader:
                     break
                 index += 1
                 payload = json_object(data, index)
+                if add_plain is not None and add_plain(payload):
+                    continue
                 try:
                     chunk = _from_dict(payload)
                 except (TypeError, AttributeError, ValueError, RecursionError) as exc:
@@ -214,7 +222,8 @@ class _ChunkReader:
                 add(chunk)
                 if chunk.error is not None:
                     raise self._stream_error(chunk.error)
-                append(chunk)
+                if add_plain is None:
+                    append(chunk)
         except OrsseError as error:
             self.event_index = index
             return out, error
@@ -416,12 +425,20 @@ async def aiter_chunks(
 ) -> AsyncIterator[ChatCompletionChunk]:
     """:func:`iter_chunks` for an async iterable of bytes (httpx, aiohttp)."""
     reader = _ChunkReader(accumulator, on_comment, max_line_size, max_event_size)
+    async for out in _achunk_batches(reader, chunks, "aiter_chunks"):
+        for chunk in out:
+            yield chunk
+
+
+async def _achunk_batches(
+    reader: _ChunkReader, chunks: AsyncIterable[bytes], caller: str
+) -> AsyncIterator[List[ChatCompletionChunk]]:
     take = reader.take
     try:
-        async for batch in aread_batches(reader.decoder, reader.areads(chunks, "aiter_chunks")):
+        async for batch in aread_batches(reader.decoder, reader.areads(chunks, caller)):
             out, error = take(batch)
-            for chunk in out:
-                yield chunk
+            if out:
+                yield out
             if error is not None:
                 raise error
             if reader.stopped:
@@ -443,11 +460,10 @@ def collect(
 
     Takes the options of :func:`iter_chunks` and raises what it raises, with ``.partial``.
     """
-    if accumulator is None:
-        accumulator = Accumulator()
-    for _ in _iter_chunks(chunks, "collect", accumulator, on_comment, max_line_size, max_event_size):
-        pass
-    return accumulator.result()
+    reader = _ChunkReader(accumulator, on_comment, max_line_size, max_event_size, keep=False)
+    for _ in _chunk_batches(reader, reader.reads(chunks, "collect")):
+        pass  # with nothing kept, no batch is yielded: this runs to the end at once
+    return reader.accumulator.result()
 
 
 async def acollect(
@@ -459,14 +475,7 @@ async def acollect(
     max_event_size: int = DEFAULT_MAX_EVENT_SIZE,
 ) -> ChatCompletion:
     """:func:`collect` for an async iterable of bytes."""
-    if accumulator is None:
-        accumulator = Accumulator()
-    async for _ in aiter_chunks(
-        chunks,
-        accumulator=accumulator,
-        on_comment=on_comment,
-        max_line_size=max_line_size,
-        max_event_size=max_event_size,
-    ):
+    reader = _ChunkReader(accumulator, on_comment, max_line_size, max_event_size, keep=False)
+    async for _ in _achunk_batches(reader, chunks, "acollect"):
         pass
-    return accumulator.result()
+    return reader.accumulator.result()

@@ -904,8 +904,18 @@ def test_iter_chunks_refuses_the_wrong_input_at_the_call() -> None:
 
 
 def test_aiter_chunks_given_a_plain_iterable_says_so() -> None:
-    with pytest.raises(orsse.InputTypeError, match="for a plain iterable use iter_chunks"):
+    # Each names itself and its sync twin, not the function it is built on.
+    with pytest.raises(orsse.InputTypeError, match=r"^acollect\(\).*for a plain iterable use collect\(\)"):
         acollect_sync_any(iter([BODY]))
+
+    async def first_chunk() -> Any:
+        async for chunk in orsse.aiter_chunks(iter([BODY])):  # type: ignore[arg-type]
+            return chunk
+
+    import asyncio
+
+    with pytest.raises(orsse.InputTypeError, match=r"^aiter_chunks\(\).*for a plain iterable use iter_chunks\(\)"):
+        asyncio.run(first_chunk())
 
 
 def test_byte_views_and_bytearrays_are_read() -> None:
