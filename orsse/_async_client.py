@@ -542,7 +542,7 @@ class _AsyncEventStream:
         if state.error is not None:
             raise state.error
         if not state.ended:
-            raise IncompleteStreamError("the stream was closed before its end", self.accumulator.result())
+            raise self._closed_early()
         return self.accumulator.result()
 
     async def aclose(self) -> None:
@@ -589,6 +589,11 @@ class _AsyncEventStream:
         raise NotImplementedError
 
     def _progress(self) -> str:
+        raise NotImplementedError
+
+    def _closed_early(self) -> IncompleteStreamError:
+        """The error ``result()`` raises for a stream closed before its end, with what it
+        had rebuilt in the attribute typed for it."""
         raise NotImplementedError
 
 
@@ -654,6 +659,9 @@ class AsyncChatStream(_AsyncEventStream):
     def _progress(self) -> str:
         return f"chunks={self.accumulator.chunk_count}"
 
+    def _closed_early(self) -> IncompleteStreamError:
+        return IncompleteStreamError("the stream was closed before its end", self.accumulator.result())
+
 
 class AsyncResponseStream(_AsyncEventStream):
     """An open Responses API stream, read with ``async for``: :class:`ResponseStream`'s twin."""
@@ -702,6 +710,11 @@ class AsyncResponseStream(_AsyncEventStream):
 
     def _progress(self) -> str:
         return f"events={self.accumulator.event_count}"
+
+    def _closed_early(self) -> IncompleteStreamError:
+        return IncompleteStreamError(
+            "the stream was closed before its end", partial_response=self.accumulator.result()
+        )
 
 
 async def _nothing() -> AsyncIterator[Any]:

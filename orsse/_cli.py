@@ -547,7 +547,8 @@ def _replay(source: BinaryIO, where: str, args: argparse.Namespace, output: _Out
                 pending.append(live.feed(event))
     except OrsseError as exc:
         flush()
-        partial = exc.partial if exc.partial is not None else accumulator.result()
+        kept: Any = exc.partial_response if kind == "responses" else exc.partial
+        partial = kept if kept is not None else accumulator.result()
         arrived = accumulator.event_count if kind == "responses" else accumulator.chunk_count
         if arrived:
             _print_result(partial, live, output)

@@ -10,6 +10,7 @@ if TYPE_CHECKING:
     from typing import Any, Mapping, Optional, Sequence, Tuple, Type
 
     from ._completion import ChatCompletion
+    from ._response_types import Response
 
 #: How much of a bad payload an error message quotes: enough to recognise it,
 #: never so much that a multi-megabyte event floods a log.
@@ -26,13 +27,36 @@ def excerpt(text: str, limit: int = EXCERPT_CHARS) -> str:
 class OrsseError(Exception):
     """Base class of every error orsse raises.
 
-    ``partial`` is the completion rebuilt from what arrived before the error, when the
-    error happened while chunks were being collected (``iter_chunks``, ``collect``, the
-    client); ``None`` when there was nothing to rebuild. For a Responses API stream
-    (``iter_response_events``, ``collect_response``) it is the :class:`Response` so far.
+    ``partial`` is the chat completion rebuilt from what arrived before the error, when
+    the error happened while chunks were being collected (``iter_chunks``, ``collect``,
+    ``stream_chat``); ``None`` when there was nothing to rebuild.
+
+    ``partial_response`` is the same for a Responses API stream (``iter_response_events``,
+    ``collect_response``, ``stream_responses``): the :class:`Response` rebuilt so far, typed
+    as one; ``None`` on every other error. Code written before it existed read that response
+    as ``partial``, so ``partial`` still returns it on such an error at run time, though a
+    type checker sees a chat completion there: read ``partial_response`` instead.
     """
 
-    partial: Optional[ChatCompletion] = None
+    partial_response: Optional[Response] = None
+
+    @property
+    def partial(self) -> Optional[ChatCompletion]:
+        """The chat completion so far (see the class); on a Responses stream's error, its
+        ``partial_response``, for code written before that attribute."""
+        completion: Optional[ChatCompletion] = self.__dict__.get("partial")
+        if completion is None and self.partial_response is not None:
+            # The one place a Response passes as a chat completion: kept so that old
+            # Responses code (``error.partial.output_text``) runs; typed code reads
+            # ``partial_response``, which says what it holds.
+            return self.partial_response  # type: ignore[return-value]
+        return completion
+
+    @partial.setter
+    def partial(self, completion: Optional[ChatCompletion]) -> None:
+        # Kept in the instance dict under its own name, as when it was a plain attribute:
+        # pickles and ``vars(error)`` see it as before.
+        self.__dict__["partial"] = completion
 
     def __reduce__(self) -> Tuple[Any, ...]:
         # The default rebuilds an exception by calling its class with ``args`` (the
@@ -89,7 +113,11 @@ class ChunkDecodeError(OrsseError, ValueError):
 
 
 class StreamError(OrsseError):
-    """The server reported an error inside a stream that had started with 200 OK."""
+    """The server reported an error inside a stream that had started with 200 OK.
+
+    ``partial`` holds the chat completion so far; on a Responses API stream (a
+    ``response.failed`` or ``error`` event), ``partial_response`` holds the response so far.
+    """
 
     def __init__(
         self,
@@ -97,35 +125,47 @@ class StreamError(OrsseError):
         message: str,
         metadata: Optional[Mapping[str, Any]] = None,
         partial: Optional[ChatCompletion] = None,
+        *,
+        partial_response: Optional[Response] = None,
     ) -> None:
         self.code = code
         self.message = message
         self.metadata = metadata
         self.partial = partial
+        self.partial_response = partial_response
         where = f" (code {code})" if code is not None else ""
         super().__init__(f"the server reported an error mid-stream{where}: {message}")
 
 
 class IncompleteStreamError(OrsseError):
-    """The stream ended with neither ``data: [DONE]`` nor a finish reason: it was cut off."""
+    """The stream ended with neither ``data: [DONE]`` nor a finish reason: it was cut off.
 
-    def __init__(self, message: str, partial: Optional[ChatCompletion] = None) -> None:
+    ``partial`` holds the chat completion so far; on a Responses API stream (no
+    ``response.completed``, ``.incomplete`` or ``.failed``), ``partial_response`` holds the
+    response so far.
+    """
+
+    def __init__(
+        self, message: str, partial: Optional[ChatCompletion] = None, *, partial_response: Optional[Response] = None
+    ) -> None:
         super().__init__(message)
         self.partial = partial
+        self.partial_response = partial_response
 
 
 class ResponseLimitError(OrsseError, ValueError):
     """A rebuilt Responses API response grew past its accumulator's ``max_response_size``.
 
     Raised before more is kept, so memory stays bounded whatever the server sends;
-    ``partial`` is the response rebuilt so far, ``limit`` and ``size`` are in characters.
+    ``partial_response`` is the response rebuilt so far, ``limit`` and ``size`` are in
+    characters.
     """
 
-    def __init__(self, message: str, limit: int, size: int, partial: Any = None) -> None:
+    def __init__(self, message: str, limit: int, size: int, partial_response: Optional[Response] = None) -> None:
         super().__init__(message)
         self.limit = limit
         self.size = size
-        self.partial = partial
+        self.partial_response = partial_response
 
 
 class ToolArgumentsError(OrsseError, ValueError):

@@ -75,8 +75,8 @@ class Redactor:
         return value
 
     def error(self, error: OrsseError) -> OrsseError:
-        """*error* itself, its message and attributes masked (``partial``, the model's own
-        output, is left as it came)."""
+        """*error* itself, its message and attributes masked (``partial`` and
+        ``partial_response``, the model's own output, are left as they came)."""
         if self._pattern is None:
             return error
         if error.__suppress_context__:
@@ -88,7 +88,7 @@ class Redactor:
             self.error(cause)  # type: ignore[arg-type]
         error.args = tuple(self.value(arg) for arg in error.args)
         for name, attribute in list(vars(error).items()):
-            if name == "partial":
+            if name == "partial" or name == "partial_response":
                 continue
             if name == "headers" and attribute is not None and hasattr(attribute, "raw"):
                 from ._http import Headers

@@ -6,8 +6,9 @@ one typed event (``_response_types``), each typed event goes into a
 ``response.completed`` (or ``.incomplete``) is a result, ``response.failed`` or an ``error``
 event raises :class:`StreamError`, and bytes that stop before either raise
 :class:`IncompleteStreamError`. Every error carries the response rebuilt so far as
-``.partial``. A ``data: [DONE]`` (OpenRouter's examples end with one; OpenAI's streams do
-not) stops the reading, and is never required.
+``.partial_response`` (older code's ``.partial`` returns it too, though that attribute is
+typed for chat completions). A ``data: [DONE]`` (OpenRouter's examples end with one;
+OpenAI's streams do not) stops the reading, and is never required.
 
 The accumulator really accumulates: text, refusals, summaries and function arguments are
 joined from their deltas, parts and items are replaced whole by their ``.done`` events,
@@ -612,15 +613,13 @@ class _ResponseReader:
             reported = partial.error
             code = None if reported is None else reported.code
             message = None if reported is None else reported.message
-        error = StreamError(code, message or "(no message)", event.to_dict())
-        self.with_partial(error)
-        return error
+        return StreamError(code, message or "(no message)", event.to_dict(), partial_response=partial)
 
     def with_partial(self, error: OrsseError) -> OrsseError:
-        """*error* carrying the response so far (errors of the byte source too)."""
-        if error.partial is None:
-            # OrsseError.partial is typed for chat completions; here it holds a Response.
-            setattr(error, "partial", self.accumulator.result())
+        """*error* carrying the response so far as ``partial_response`` (errors of the byte
+        source too)."""
+        if error.partial_response is None:
+            error.partial_response = self.accumulator.result()
         return error
 
     def finish(self) -> None:
@@ -677,7 +676,7 @@ def iter_response_events(
     response raise :class:`IncompleteStreamError`; a known event that is not a JSON object
     of the right shape raises :class:`ChunkDecodeError` naming it; an exception from the
     byte source itself (a dropped connection) raises :class:`IncompleteStreamError`, the
-    original as ``__cause__``. Each carries the partial :class:`Response` as ``.partial``.
+    original as ``__cause__``. Each carries the partial :class:`Response` as ``.partial_response``.
     Reading stops at ``data: [DONE]``.
     """
     reader = _ResponseReader(accumulator, max_response_size)

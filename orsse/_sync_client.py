@@ -540,7 +540,7 @@ class _EventStream:
         if self.error is not None:
             raise self.error
         if not self._ended:
-            raise IncompleteStreamError("the stream was closed before its end", self.accumulator.result())
+            raise self._closed_early()
         return self.accumulator.result()
 
     # -- iteration ------------------------------------------------------------------------
@@ -637,6 +637,11 @@ class _EventStream:
     def _progress(self) -> str:
         raise NotImplementedError
 
+    def _closed_early(self) -> IncompleteStreamError:
+        """The error ``result()`` raises for a stream closed before its end, with what it
+        had rebuilt in the attribute typed for it."""
+        raise NotImplementedError
+
 
 class ChatStream(_EventStream):
     """An open streaming chat completion: iterate it for chunks, close it when done.
@@ -709,12 +714,15 @@ class ChatStream(_EventStream):
     def _progress(self) -> str:
         return f"chunks={self.accumulator.chunk_count}"
 
+    def _closed_early(self) -> IncompleteStreamError:
+        return IncompleteStreamError("the stream was closed before its end", self.accumulator.result())
+
 
 class ResponseStream(_EventStream):
     """An open Responses API stream (``POST /responses``): iterate it for typed events.
 
-    The same life as :class:`ChatStream` (``with``, ``close()``, reuse, ``.partial`` on
-    errors); ``response`` is the :class:`Response` rebuilt so far, ``result()`` reads to
+    The same life as :class:`ChatStream` (``with``, ``close()``, reuse), its errors carrying
+    the response so far as ``.partial_response``; ``response`` is the :class:`Response` rebuilt so far, ``result()`` reads to
     the end and returns the final one; ``accumulator`` is its :class:`ResponseAccumulator`.
     """
 
@@ -763,6 +771,11 @@ class ResponseStream(_EventStream):
 
     def _progress(self) -> str:
         return f"events={self.accumulator.event_count}"
+
+    def _closed_early(self) -> IncompleteStreamError:
+        return IncompleteStreamError(
+            "the stream was closed before its end", partial_response=self.accumulator.result()
+        )
 
 
 # -- the client -------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ import pytest
 import orsse
 from _clients import AsyncAPI, SyncAPI
 from _fixtures import FIXTURES, SEEDS
-from _server import Drop, Reply, Server, sse_reply, split_events
+from _server import AwaitClose, Drop, Reply, Server, sse_reply, split_events
 
 if TYPE_CHECKING:
     from typing import Any, Iterator
@@ -92,8 +92,45 @@ def test_a_cut_responses_stream_keeps_the_partial_response(api: Any, server: Ser
     client = api.client(api_key=KEY, base_url=server.url, timeout=TIMEOUT, max_retries=0)
     with client.stream_responses("m", "Hi") as s, pytest.raises(orsse.IncompleteStreamError) as info:
         s.result()
-    assert isinstance(info.value.partial, orsse.Response)
+    partial = info.value.partial_response
+    assert isinstance(partial, orsse.Response)
+    assert partial.output_text and partial.output_text == _text_before_the_cut(b"".join(pieces[:6]))
+    assert info.value.partial is partial  # for older code; typed code reads partial_response
     assert s.closed
+
+
+def _text_before_the_cut(body: bytes) -> str:
+    with pytest.raises(orsse.IncompleteStreamError) as info:
+        orsse.collect_response([body])
+    assert info.value.partial_response is not None
+    return info.value.partial_response.output_text
+
+
+def test_an_error_event_mid_stream_keeps_the_partial_response(api: Any, server: Server) -> None:
+    pieces = split_events(STREAMS[0].read_bytes())
+    error = b'event: error\ndata: {"type":"error","code":"server_error","message":"boom"}\n\n'
+    server.add(Reply(body=[*pieces[:6], error]))
+    client = api.client(api_key=KEY, base_url=server.url, timeout=TIMEOUT, max_retries=0)
+    with client.stream_responses("m", "Hi") as s, pytest.raises(orsse.StreamError) as info:
+        s.result()
+    assert (info.value.code, info.value.message) == ("server_error", "boom")
+    partial = info.value.partial_response
+    assert partial is not None and partial.output_text == _text_before_the_cut(b"".join(pieces[:6]))
+
+
+def test_result_after_closing_early_keeps_the_partial_response(api: Any, server: Server) -> None:
+    pieces = split_events(STREAMS[0].read_bytes())
+    server.add(Reply(body=[*pieces[:6], AwaitClose(timeout=5.0)]))
+    client = api.client(api_key=KEY, base_url=server.url, timeout=TIMEOUT, max_retries=0)
+    with client.stream_responses("m", "Hi") as s:
+        for event in s:
+            if event.type == "response.output_text.delta":
+                break
+    assert s.closed
+    with pytest.raises(orsse.IncompleteStreamError, match="closed before its end") as info:
+        s.result()
+    partial = info.value.partial_response
+    assert partial is not None and partial.output_text and partial.output_text == s.response.output_text
 
 
 def test_transport_options_are_refused_here_too(api: Any, server: Server) -> None:

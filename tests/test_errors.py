@@ -1,5 +1,6 @@
 """The error hierarchy: every error is an ``OrsseError``, and each survives pickling
-(multiprocessing, task queues) with its message and attributes, ``partial`` included."""
+(multiprocessing, task queues) with its message and attributes, ``partial`` and
+``partial_response`` included."""
 
 from __future__ import annotations
 
@@ -14,6 +15,11 @@ from chunk_helpers import chunk, sse_body
 if TYPE_CHECKING:
     from typing import List
 
+RESPONSE_BODY = (
+    b'event: response.created\ndata: {"type":"response.created","response":{"id":"resp_1","status":"in_progress","output":[]}}\n\n'
+    b'event: response.completed\ndata: {"type":"response.completed","response":{"id":"resp_1","status":"completed",'
+    b'"output":[{"id":"msg_1","type":"message","role":"assistant","content":[{"type":"output_text","text":"so far"}]}]}}\n\n'
+)
 
 
 def test_error_classes() -> None:
@@ -24,6 +30,9 @@ def test_error_classes() -> None:
 
 def _every_error() -> List[orsse.OrsseError]:
     partial = orsse.collect([sse_body(chunk({"content": "so far"}, finish_reason="stop"))])
+    response = orsse.collect_response([RESPONSE_BODY])
+    timeout = orsse.ReadTimeout("stalled", 30.0)
+    timeout.partial_response = response  # as the Responses layer sets it on a timeout mid-stream
     limit = orsse.SSELimitError("max_line_size", 10, 11, 12)
     limit.events = [orsse.ServerSentEvent("x")]
     return [
@@ -39,6 +48,11 @@ def _every_error() -> List[orsse.OrsseError]:
         orsse.ReadTimeout("stalled", 30.0, "https://example.invalid/", partial),
         orsse.APIStatusError(429, reason="Too Many Requests", code=429, message="slow", retry_after=2.0),
         orsse.NotEventStreamError(200, content_type="text/html", body="<html>"),
+        # The Responses API's errors, their partial in partial_response:
+        orsse.StreamError("server_error", "boom", {"type": "error"}, partial_response=response),
+        orsse.IncompleteStreamError("cut off", partial_response=response),
+        orsse.ResponseLimitError("too big", 10, 11, response),
+        timeout,
     ]
 
 
@@ -49,4 +63,20 @@ def test_errors_survive_pickling(error: orsse.OrsseError) -> None:
     assert str(again) == str(error) and again.args == error.args
     assert again.__dict__.keys() == error.__dict__.keys()
     for key, value in error.__dict__.items():
-        assert getattr(again, key) == value, key
+        assert again.__dict__[key] == value, key
+    assert again.partial == error.partial and again.partial_response == error.partial_response
+
+
+def test_where_the_partial_is() -> None:
+    # A chat stream's completion in partial; a Responses stream's response in
+    # partial_response, which partial also returns, for code written before it.
+    completion = orsse.collect([sse_body(chunk({"content": "so far"}, finish_reason="stop"))])
+    response = orsse.collect_response([RESPONSE_BODY])
+    chat = orsse.StreamError(429, "slow down", None, completion)
+    assert chat.partial is completion and chat.partial_response is None
+    responses = orsse.StreamError(None, "boom", partial_response=response)
+    assert responses.partial_response is response and responses.partial is response
+    assert orsse.OrsseError("plain").partial is None and orsse.OrsseError("plain").partial_response is None
+    later = orsse.IncompleteStreamError("cut off")
+    later.partial = completion  # the chat layer fills it in on the way out
+    assert later.partial is completion and vars(later)["partial"] is completion

@@ -18,7 +18,7 @@ import pytest
 
 import orsse
 from _fixtures import FIXTURES, fixture_id, fixture_path, load_expected, sse_files
-from chunk_helpers import agen, bytewise, random_splits
+from chunk_helpers import agen, bytewise, chunk, random_splits, sse_body
 
 if TYPE_CHECKING:
     from typing import Any, Dict, Iterable, List, Sequence, Tuple
@@ -67,8 +67,8 @@ def check(result: Tuple[str, Any, List[str]], expected: Dict[str, Any]) -> None:
         if "output_text" in expected:
             assert value.output_text == expected["output_text"]
         return
-    assert isinstance(value.partial, orsse.Response)
-    assert value.partial.to_dict() == expected["partial"]
+    assert isinstance(value.partial_response, orsse.Response)
+    assert value.partial_response.to_dict() == expected["partial"]
     if kind == "StreamError":
         assert value.code == expected["code"]
         assert value.message == expected["message"]
@@ -115,7 +115,7 @@ def test_output_from_deltas_only(sse: Path) -> None:
     ]
     kind, error, _ = outcome(kept)
     assert kind == "IncompleteStreamError"
-    assert [item.to_dict() for item in error.partial.output] == expected["output_from_deltas_only"]
+    assert [item.to_dict() for item in error.partial_response.output] == expected["output_from_deltas_only"]
 
 
 def test_refusal_is_not_text() -> None:
@@ -127,8 +127,8 @@ def test_refusal_is_not_text() -> None:
     cut = sse.read_bytes().split(b"event: response.completed")[0]
     kind, error, _ = outcome([cut])
     assert kind == "IncompleteStreamError"
-    assert [item.to_dict() for item in error.partial.output] == expected["partial_before_completed_output"]
-    assert error.partial.refusal == expected["refusal"]
+    assert [item.to_dict() for item in error.partial_response.output] == expected["partial_before_completed_output"]
+    assert error.partial_response.refusal == expected["refusal"]
 
 
 def test_incomplete_is_a_result_with_its_details() -> None:
@@ -222,7 +222,7 @@ def test_a_known_event_of_the_wrong_shape_is_a_chunk_decode_error(bad: Dict[str,
     assert kind == "ChunkDecodeError", error
     assert error.event_index == 4
     assert where in str(error) and bad["type"] in str(error)
-    assert error.partial.output_text == "ok"
+    assert error.partial_response.output_text == "ok"
     assert seen == ["response.created", "response.output_item.added", "response.output_text.delta"]
 
 
@@ -239,14 +239,14 @@ def test_done_before_the_final_response_is_a_cut() -> None:
     assert kind == "IncompleteStreamError"
     assert "[DONE]" in str(error)
     assert seen == ["response.created", "response.output_item.added", "response.output_text.delta"]
-    assert error.partial.output_text == "Hel"
+    assert error.partial_response.output_text == "Hel"
 
 
 def test_an_empty_stream_is_a_cut() -> None:
     for body in (b"", b": keep-alive\n\n"):
         kind, error, _ = outcome([body])
         assert kind == "IncompleteStreamError" and "no event at all" in str(error)
-        assert error.partial.to_dict() == {"output": []}
+        assert error.partial_response.to_dict() == {"output": []}
 
 
 def test_the_byte_source_failing_keeps_the_partial() -> None:
@@ -256,7 +256,7 @@ def test_the_byte_source_failing_keeps_the_partial() -> None:
 
     kind, error, _ = outcome(source())
     assert kind == "ReadTimeout"
-    assert error.partial.output_text == "Half an answer"
+    assert error.partial_response.output_text == "Half an answer"
 
 
 def test_failed_with_its_own_output_keeps_it() -> None:
@@ -267,7 +267,7 @@ def test_failed_with_its_own_output_keeps_it() -> None:
     kind, error, _ = outcome([events_body(CREATED, ADDED, delta("streamed"), failed)])
     assert kind == "StreamError"
     assert error.code is None and error.message == "(no message)"
-    assert error.partial.to_dict() == failed["response"]
+    assert error.partial_response.to_dict() == failed["response"]
 
 
 def test_stream_errors_survive_pickling_with_their_partial() -> None:
@@ -276,7 +276,48 @@ def test_stream_errors_survive_pickling_with_their_partial() -> None:
         copy = pickle.loads(pickle.dumps(error))
         assert type(copy) is orsse.StreamError
         assert (copy.code, copy.message, str(copy)) == (error.code, error.message, str(error))
-        assert copy.partial.to_dict() == error.partial.to_dict()
+        assert copy.partial_response.to_dict() == error.partial_response.to_dict()
+
+
+ERROR_EVENT = {"type": "error", "sequence_number": 3, "code": "server_error", "message": "the model broke"}
+
+
+@pytest.mark.parametrize(
+    "ending, kind",
+    [
+        ((), "IncompleteStreamError"),  # the bytes stop mid-answer
+        ((ERROR_EVENT,), "StreamError"),
+    ],
+    ids=["cut", "error-event"],
+)
+def test_the_partial_response_is_in_its_typed_attribute_sync_and_async(ending: Tuple[Any, ...], kind: str) -> None:
+    body = events_body(CREATED, ADDED, delta("Hel"), delta("lo, wor", 3), *ending)
+    for got, error, _ in (outcome([body]), aoutcome(list(bytewise(body)))):
+        assert got == kind
+        response = error.partial_response
+        assert isinstance(response, orsse.Response)
+        assert response.output_text == "Hello, wor" and response.status == "in_progress"
+        # Older code read it as .partial (typed for chat completions): the same object.
+        assert error.partial is response
+
+
+def test_chat_errors_have_no_partial_response() -> None:
+    with pytest.raises(orsse.IncompleteStreamError) as info:
+        orsse.collect([sse_body(chunk({"content": "so far"}), done=False)])
+    error = info.value
+    assert error.partial is not None and error.partial.content == "so far"
+    assert error.partial_response is None
+
+
+def test_collect_response_raises_with_the_partial_response() -> None:
+    with pytest.raises(orsse.StreamError) as info:
+        orsse.collect_response([events_body(CREATED, ADDED, delta("Half"), ERROR_EVENT)])
+    error = info.value
+    assert (error.code, error.message) == ("server_error", "the model broke")
+    assert error.partial_response is not None and error.partial_response.output_text == "Half"
+    copy = pickle.loads(pickle.dumps(error))
+    assert copy.partial_response is not None and copy.partial_response.output_text == "Half"
+    assert copy.partial is copy.partial_response
 
 
 def test_mangled_recordings_give_a_response_or_an_orsse_error_never_anything_else() -> None:
@@ -298,8 +339,8 @@ def test_mangled_recordings_give_a_response_or_an_orsse_error_never_anything_els
         kind, value, _ = outcome([bytes(data)])
         outcomes.add(kind)
         if kind != "ok":
-            assert isinstance(value.partial, orsse.Response)
-            value.partial.to_dict()
+            assert isinstance(value.partial_response, orsse.Response)
+            value.partial_response.to_dict()
     assert "ChunkDecodeError" in outcomes
 
 
@@ -314,7 +355,7 @@ def test_the_rebuilt_response_is_bounded() -> None:
     assert error.limit == 50_000 and error.size > 50_000
     assert "max_response_size" in str(error)
     # Nothing past the limit was kept: the partial stops before the delta that crossed it.
-    text = error.partial.output_text
+    text = error.partial_response.output_text
     assert 45_000 <= len(text) <= 50_000 and set(text) == {"x"}
     assert isinstance(error, orsse.OrsseError)
 
@@ -450,7 +491,7 @@ def test_done_events_are_whole_and_win_over_the_deltas() -> None:
     def partial(*events: Any) -> List[Dict[str, Any]]:
         kind, error, _ = outcome([events_body(CREATED, ADDED, *events)])
         assert kind == "IncompleteStreamError"
-        return [item.to_dict() for item in error.partial.output]
+        return [item.to_dict() for item in error.partial_response.output]
 
     content = lambda output: output[0]["content"]  # noqa: E731
     assert content(partial(delta("Hel"), text_done))[0]["text"] == "Hello, world"
@@ -511,7 +552,7 @@ def test_the_async_byte_source_failing_keeps_the_partial() -> None:
         return info.value
 
     error = asyncio.run(run())
-    assert error.partial.output_text == "Half an answer"
+    assert error.partial_response.output_text == "Half an answer"
 
 
 def test_payload_values_of_any_json_type_give_a_response_or_an_orsse_error() -> None:
@@ -543,7 +584,7 @@ def test_payload_values_of_any_json_type_give_a_response_or_an_orsse_error() -> 
                 out.append(f"{name}\ndata: {json.dumps(payload)}\n\n")
         kind, value, _ = outcome(["".join(out).encode()])
         kinds.add(kind)
-        response = value if kind == "ok" else value.partial
+        response = value if kind == "ok" else value.partial_response
         response.to_dict()
         (response.output_text, response.reasoning_summary, response.refusal, response.function_calls)
     assert "ok" in kinds and "ChunkDecodeError" in kinds
@@ -567,8 +608,8 @@ def test_a_negative_annotation_index_appends(index: int) -> None:
     ):
         kind, error, _ = outcome([body])
         assert kind == "IncompleteStreamError", error
-        assert error.partial.output_text == "ok"
-        annotations = error.partial.output[0].content[0].annotations
+        assert error.partial_response.output_text == "ok"
+        annotations = error.partial_response.output[0].content[0].annotations
         assert [a["url"] for a in annotations] == (["a"] if body.count(b"url_citation") == 1 else ["a", "b"])
 
 
@@ -590,8 +631,8 @@ def test_json_nested_deep_is_read_counted_and_written_back_without_recursion_err
     )
     kind, error, seen = outcome([body])
     assert kind == "IncompleteStreamError", error
-    assert len(seen) == 4 and error.partial.output_text == "ok"
-    written = json.dumps(error.partial.to_dict()["output"][0]["content"][0]["logprobs"], separators=(",", ":"))
+    assert len(seen) == 4 and error.partial_response.output_text == "ok"
+    written = json.dumps(error.partial_response.to_dict()["output"][0]["content"][0]["logprobs"], separators=(",", ":"))
     assert written == deep_list(depth)
     final = '{"type":"response.completed","response":{"id":"resp_1","status":"completed","output":[' + item + "]}}"
     response = orsse.collect_response([body + events_body(final)])
@@ -599,7 +640,7 @@ def test_json_nested_deep_is_read_counted_and_written_back_without_recursion_err
     # The size accounting walks it too: a limit below its size stops the stream.
     with pytest.raises(orsse.ResponseLimitError) as info:
         orsse.collect_response([body], max_response_size=2 * depth)
-    assert info.value.partial.to_dict()["output"] == []
+    assert info.value.partial_response.to_dict()["output"] == []
 
 
 def test_json_nested_past_what_the_decoder_takes_is_a_chunk_decode_error() -> None:
@@ -644,8 +685,8 @@ def test_late_or_repeated_added_events_keep_the_text_so_far(events: List[Dict[st
     for run in (outcome, aoutcome):
         kind, error, _ = run([events_body(CREATED, *events)])
         assert kind == "IncompleteStreamError", error
-        assert error.partial.output_text == "Hello"
-        (message,) = error.partial.output
+        assert error.partial_response.output_text == "Hello"
+        (message,) = error.partial_response.output
         assert (message.id, message.role, message.status) == ("msg_1", "assistant", "in_progress")
 
 
@@ -653,12 +694,12 @@ def test_late_or_repeated_added_keep_function_arguments_and_done_still_wins() ->
     body = events_body(CREATED, call_delta('{"city":'), CALL_ADDED, call_delta(' "Paris"}'), CALL_ADDED)
     kind, error, _ = outcome([body])
     assert kind == "IncompleteStreamError", error
-    (call,) = error.partial.function_calls
+    (call,) = error.partial_response.function_calls
     assert (call.name, call.call_id, call.arguments) == ("get_weather", "call_1", '{"city": "Paris"}')
     done = {"type": "response.output_item.done", "output_index": 1,
             "item": {**CALL_ADDED["item"], "arguments": "{}", "status": "completed"}}  # fmt: skip
     kind, error, _ = outcome([body + events_body(done, CALL_ADDED, call_delta("x"))])
-    (call,) = error.partial.function_calls
+    (call,) = error.partial_response.function_calls
     assert (call.arguments, call.status) == ("{}", "completed")
 
 
@@ -669,15 +710,15 @@ def bare_delta(text: str) -> Dict[str, Any]:
 def test_deltas_that_name_no_item_continue_the_latest_one() -> None:
     kind, error, _ = outcome([events_body(CREATED, ADDED, PART, *map(bare_delta, "hello"))])
     assert kind == "IncompleteStreamError", error
-    assert [(item.id, item.text) for item in error.partial.output] == [("msg_1", "hello")]
+    assert [(item.id, item.text) for item in error.partial_response.output] == [("msg_1", "hello")]
     # With no item yet, the first starts one and the rest continue it.
     kind, error, _ = outcome([events_body(CREATED, *map(bare_delta, "hello"))])
-    assert [item.text for item in error.partial.output] == ["hello"]
+    assert [item.text for item in error.partial_response.output] == ["hello"]
     # After the latest item is whole, they start the next one rather than being dropped.
     done = {"type": "response.output_item.done", "output_index": 0,
             "item": {**ADDED["item"], "status": "completed", "content": [{"type": "output_text", "text": "A"}]}}  # fmt: skip
     kind, error, _ = outcome([events_body(CREATED, ADDED, PART, delta("A"), done, *map(bare_delta, "bc"))])
-    assert [item.text for item in error.partial.output] == ["A", "bc"]
+    assert [item.text for item in error.partial_response.output] == ["A", "bc"]
 
 
 @pytest.mark.parametrize("named", [True, False], ids=["event-message-line", "data-only"])
@@ -688,7 +729,7 @@ def test_a_chat_style_error_object_with_no_type_is_a_stream_error(named: bool) -
         kind, error, seen = run([events_body(CREATED, ADDED, PART, delta("Half")) + tail])
         assert kind == "StreamError", error
         assert (error.code, error.message) == (502, "Provider returned error")
-        assert error.partial.output_text == "Half"
+        assert error.partial_response.output_text == "Half"
         assert len(seen) == 4
 
 
@@ -724,7 +765,7 @@ def test_the_byte_source_raising_anything_is_a_cut_with_the_partial_and_the_caus
     for error in errors:
         assert error.__cause__ is reset
         assert "ConnectionResetError" in str(error) and "4 event(s)" in str(error)
-        assert error.partial.output_text == "Half an answer"
+        assert error.partial_response.output_text == "Half an answer"
 
 
 def test_reads_that_are_not_bytes_are_an_input_type_error() -> None:

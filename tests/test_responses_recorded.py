@@ -134,7 +134,7 @@ def test_cut_just_before_completed_gives_every_item_whole(sse: Path) -> None:
     for pieces in ([cut], random_splits(cut, random.Random(1), 300)):
         error = collect_error(pieces)
         assert isinstance(error, orsse.IncompleteStreamError)
-        partial = error.partial
+        partial = error.partial_response
         assert isinstance(partial, orsse.Response)
         assert partial.to_dict() == expected["partial_before_completed"]
         assert partial.status == "in_progress"
@@ -163,7 +163,7 @@ def test_output_rebuilt_from_added_and_delta_events_alone(sse: Path) -> None:
     )  # fmt: skip
     error = collect_error([kept])
     assert isinstance(error, orsse.IncompleteStreamError)
-    assert [item.to_dict() for item in error.partial.output] == load_expected(sse)["output_from_deltas_only"]
+    assert [item.to_dict() for item in error.partial_response.output] == load_expected(sse)["output_from_deltas_only"]
 
 
 @stream_params
@@ -224,7 +224,7 @@ def test_cut_anywhere_gives_a_partial_that_the_final_response_continues(name: st
     for offset in range(0, end, 11):  # a modest stride keeps this under a second
         error = collect_error([raw[:offset]])
         assert isinstance(error, orsse.IncompleteStreamError), offset
-        partial = error.partial
+        partial = error.partial_response
         assert final.output_text.startswith(partial.output_text), offset
         for call in partial.function_calls:
             whole = next(c for c in final.function_calls if c.id == call.id)
