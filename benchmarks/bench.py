@@ -83,6 +83,9 @@ def _orsse_pipelines() -> List[Pipeline]:
     def chunks(pieces: List[bytes]) -> List[Any]:
         return list(orsse.iter_chunks(pieces))
 
+    def updates(pieces: List[bytes]) -> List[Any]:
+        return list(orsse.iter_updates(pieces))
+
     return [
         Pipeline("orsse (a) events", "events", events),
         Pipeline("orsse (b) dicts", "dicts", dicts),
@@ -90,6 +93,7 @@ def _orsse_pipelines() -> List[Pipeline]:
         Pipeline("orsse (b) iter_json", "dicts", json_dicts),
         Pipeline("orsse (c) chunks", "chunks", chunks),
         Pipeline("orsse (d) collect", "completion", orsse.collect),
+        Pipeline("orsse (e) updates", "updates", updates),
     ]
 
 
@@ -184,7 +188,12 @@ def _check(pipeline: Pipeline, result: Any, stream: Any) -> Optional[str]:
         got = [c.id for c in result]
         want = [_loads(p)["id"] for p in stream.payloads]
     elif kind == "completion":
-        return None if result is not None else "collect() returned None"
+        return _check_text(_completion_text(result), stream)
+    elif kind == "updates":
+        if not result or result[-1].type != "completion":
+            return "the updates do not end with the completion"
+        pieces = "".join(u.delta for u in result if u.type in ("content.delta", "tool_call.arguments.delta"))
+        return _check_text(pieces, stream) or _check_text(_completion_text(result[-1].completion), stream)
     else:
         return f"unknown kind {kind}"
     if got == want:
@@ -193,6 +202,23 @@ def _check(pipeline: Pipeline, result: Any, stream: Any) -> Optional[str]:
         return f"{len(got)} results, expected {len(want)}"
     first = next(i for i, (a, b) in enumerate(zip(got, want)) if a != b)
     return f"result #{first} differs"
+
+
+def _completion_text(completion: Any) -> str:
+    message = completion.choices[0].message
+    return (message.content or "") + "".join(call.function.arguments for call in message.tool_calls)
+
+
+def _check_text(got: str, stream: Any) -> Optional[str]:
+    """None when *got* is every content and tool-argument piece of *stream*, in order."""
+    want = []
+    for payload in stream.payloads:
+        delta = _loads(payload)["choices"][0]["delta"]
+        want.append(delta.get("content") or "")
+        want.extend(call["function"].get("arguments") or "" for call in delta.get("tool_calls") or ())
+    if got == "".join(want):
+        return None
+    return f"the text differs ({len(got)} characters, expected {len(''.join(want))})"
 
 
 # -- timing ---------------------------------------------------------------------------

@@ -615,11 +615,13 @@ class Accumulator:
         elif type(delta) is not dict or not _all_plain_delta(delta):
             return False
         get = delta.get
-        role = get("role")
-        content = get("content")
+        role: Any = get("role")
+        content: Any = get("content")
         # The delta of nearly every chunk: role and content, both text, nothing else.
         text_only = len(delta) == 2 and type(role) is str and type(content) is str
-        if not text_only:
+        if text_only:
+            refusal = reasoning = reasoning_content = details = calls = None
+        else:
             refusal = get("refusal")
             reasoning = get("reasoning")
             reasoning_content = get("reasoning_content")
