@@ -614,22 +614,22 @@ class Accumulator:
             delta = {}
         elif type(delta) is not dict or not _all_plain_delta(delta):
             return False
-        get = delta.get
-        role: Any = get("role")
-        content: Any = get("content")
+        field = delta.get
+        role: Any = field("role")
+        content: Any = field("content")
         # The delta of nearly every chunk: role and content, both text, nothing else.
         text_only = len(delta) == 2 and type(role) is str and type(content) is str
         if text_only:
             refusal = reasoning = reasoning_content = details = calls = None
         else:
-            refusal = get("refusal")
-            reasoning = get("reasoning")
-            reasoning_content = get("reasoning_content")
+            refusal = field("refusal")
+            reasoning = field("reasoning")
+            reasoning_content = field("reasoning_content")
             for text in (role, content, refusal, reasoning, reasoning_content):
                 if text is not None and type(text) is not str:
                     return False
-            details = get("reasoning_details")
-            calls = get("tool_calls")
+            details = field("reasoning_details")
+            calls = field("tool_calls")
             try:
                 if details:
                     if type(details) is not list:
@@ -647,7 +647,6 @@ class Accumulator:
                 return False  # add() on the typed chunk raises the error that names the key
 
         self.chunk_count += 1
-        get = chunk.get
         model = get("model")
         provider = get("provider")
         if self._has_id and "system_fingerprint" not in chunk and "service_tier" not in chunk:
@@ -666,6 +665,8 @@ class Accumulator:
             if len(choices_state) >= self.max_choices:
                 self._over("max_choices", self.max_choices, len(choices_state) + 1)
             state = choices_state[index] = _ChoiceState(index, self)
+        # state.repeated and fragment_indexes are left alone: only an observer reads them,
+        # and with one listening this method never gets here.
         native = choice.get("native_finish_reason")
         if native is not None:
             state.native_finish_reason = native

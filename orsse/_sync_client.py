@@ -722,8 +722,9 @@ class ResponseStream(_EventStream):
     """An open Responses API stream (``POST /responses``): iterate it for typed events.
 
     The same life as :class:`ChatStream` (``with``, ``close()``, reuse), its errors carrying
-    the response so far as ``.partial_response``; ``response`` is the :class:`Response` rebuilt so far, ``result()`` reads to
-    the end and returns the final one; ``accumulator`` is its :class:`ResponseAccumulator`.
+    the response so far as ``.partial_response``; ``response`` is the :class:`Response`
+    rebuilt so far, ``result()`` reads to the end and returns the final one; ``accumulator``
+    is its :class:`ResponseAccumulator`.
     """
 
     accumulator: ResponseAccumulator
