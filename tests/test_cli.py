@@ -787,7 +787,9 @@ def test_chat_ctrl_c_keeps_the_partial_answer(server: Server) -> None:
 @pytest.mark.skipif(sys.platform == "win32", reason="SIGINT to a child is POSIX")
 @pytest.mark.skipif(not HAS_TO_PARAM, reason="needs Message.to_param() from the conversation layer")
 def test_interactive_ctrl_c_stops_the_answer_not_the_conversation(server: Server) -> None:
-    server.add(Reply(body=[content_chunk("Long"), AwaitClose(timeout=10.0)]), sse_reply(answer("Short.")))
+    # The server waits long past every deadline below, so that a slow ^C fails on its own
+    # assertion, saying how slow, rather than racing the server giving up.
+    server.add(Reply(body=[content_chunk("Long"), AwaitClose(timeout=60.0)]), sse_reply(answer("Short.")))
     child = orsse_process("chat", "-i", "--base-url", server.url, "--timeout", "10", "-m", "m")
     assert child.stdin is not None
     try:
@@ -815,7 +817,9 @@ def test_interactive_on_a_terminal(server: Server) -> None:
     so the prompt, readline, Ctrl-C (the terminal's ^C) and Ctrl-D (^D) are the real ones."""
     import pty
 
-    server.add(Reply(body=[content_chunk("Long"), AwaitClose(timeout=10.0)]), sse_reply(answer("Short.")))
+    # The server waits long past every deadline below, so that a slow ^C fails on its own
+    # assertion, saying how slow, rather than racing the server giving up.
+    server.add(Reply(body=[content_chunk("Long"), AwaitClose(timeout=60.0)]), sse_reply(answer("Short.")))
     master, slave = pty.openpty()
 
     def become_terminal_owner() -> None:  # in the child: a session whose terminal is the pty
@@ -854,9 +858,11 @@ def test_interactive_on_a_terminal(server: Server) -> None:
         until(b"> ")
         os.write(master, b"tell me a long story\r")
         until(b"Long")
+        pressed = time.monotonic()
         os.write(master, b"\x03")  # ^C during the answer: stops it
         until(b"stopped")
-        assert server.client_closed.wait(5.0)
+        stopped_after = time.monotonic() - pressed
+        assert server.client_closed.wait(15.0), f"'stopped' {stopped_after:.2f}s after ^C, and still not closed"
         until(b"> ")
         # As a person would, not within a millisecond of the prompt: a SIGINT that lands
         # before readline waits for a key is seen only at the next key (Python's race).
