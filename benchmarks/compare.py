@@ -56,6 +56,7 @@ def pipelines(orsse: Any) -> Dict[str, Callable[[List[bytes]], Any]]:
         "iter_json": lambda reads: list(orsse.iter_json(reads)),
         "iter_chunks": lambda reads: list(orsse.iter_chunks(reads)),
         "collect": lambda reads: orsse.collect(reads),
+        "iter_updates": lambda reads: list(orsse.iter_updates(reads)),
     }
 
 
@@ -77,7 +78,7 @@ def main() -> int:
     parser.add_argument("after")
     parser.add_argument("--streams", default="chat,tools")
     parser.add_argument("--reads", default="1,7,64,1024,16384,event")
-    parser.add_argument("--pipelines", default="iter_data,iter_json,iter_chunks,collect")
+    parser.add_argument("--pipelines", default="iter_data,iter_json,iter_chunks,collect,iter_updates")
     parser.add_argument("--rounds", type=int, default=15)
     parser.add_argument("--min-time", type=float, default=0.02, help="seconds per measurement")
     args = parser.parse_args()

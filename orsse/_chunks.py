@@ -349,13 +349,16 @@ def _responses_stream(kind: str, data: str) -> NotChatStreamError:
     )
 
 
-def _chunk_batches(reader: _ChunkReader, chunks: Iterable[bytes]) -> Iterator[List[ChatCompletionChunk]]:
-    # One list of chunks per read, flattened by chain.from_iterable() in C.
+def _chunk_batches(
+    reader: _ChunkReader, chunks: Iterable[bytes], caller: str = "iter_chunks", every_read: bool = False
+) -> Iterator[List[ChatCompletionChunk]]:
+    # One list of chunks per read, flattened by chain.from_iterable() in C; with
+    # *every_read*, a list after every read that completed an event, empty or not.
     take = reader.take
     try:
         for batch in read_batches(reader.decoder, chunks):
             out, error = take(batch)
-            if out:
+            if out or (every_read and batch):
                 yield out
             if error is not None:
                 raise error
@@ -368,7 +371,7 @@ def _chunk_batches(reader: _ChunkReader, chunks: Iterable[bytes]) -> Iterator[Li
         # Past the first reads (see _ChunkReader.reads), nothing stands between the
         # caller's iterator and the decoder: what escapes is either the source's own
         # exception or the decoder choking on a read that is not bytes.
-        raise reader.with_partial(_read_failed(exc, "iter_chunks", reader.bytes_read)) from exc
+        raise reader.with_partial(_read_failed(exc, caller, reader.bytes_read)) from exc
 
 
 def _read_failed(exc: Exception, caller: str, read: int) -> OrsseError:
@@ -412,7 +415,7 @@ def _iter_chunks(
     max_event_size: int,
 ) -> Iterator[ChatCompletionChunk]:
     reader = _ChunkReader(accumulator, on_comment, max_line_size, max_event_size)
-    return chain.from_iterable(_chunk_batches(reader, reader.reads(chunks, caller)))
+    return chain.from_iterable(_chunk_batches(reader, reader.reads(chunks, caller), caller))
 
 
 async def aiter_chunks(
@@ -431,13 +434,13 @@ async def aiter_chunks(
 
 
 async def _achunk_batches(
-    reader: _ChunkReader, chunks: AsyncIterable[bytes], caller: str
+    reader: _ChunkReader, chunks: AsyncIterable[bytes], caller: str, every_read: bool = False
 ) -> AsyncIterator[List[ChatCompletionChunk]]:
     take = reader.take
     try:
         async for batch in aread_batches(reader.decoder, reader.areads(chunks, caller)):
             out, error = take(batch)
-            if out:
+            if out or (every_read and batch):
                 yield out
             if error is not None:
                 raise error
@@ -446,6 +449,38 @@ async def _achunk_batches(
         reader.finish()
     except OrsseError as error:
         raise reader.with_partial(error)
+
+
+def merge_reads(
+    chunks: Iterable[bytes],
+    accumulator: Accumulator,
+    caller: str,
+    on_comment: Optional[Callable[[str], None]] = None,
+    max_line_size: int = DEFAULT_MAX_LINE_SIZE,
+    max_event_size: int = DEFAULT_MAX_EVENT_SIZE,
+) -> Iterator[object]:
+    """Merge the stream into *accumulator* read by read, yielding (a value of no meaning)
+    after each read that completed an event: the seam for a layer that follows the
+    accumulator (the updates), not the chunks. Plain chunks go to
+    :meth:`Accumulator.add_plain`, so no typed chunk is built for them unless the
+    accumulator's observer needs it. Raises what :func:`iter_chunks` raises; *caller*
+    names the function in errors about the input.
+    """
+    reader = _ChunkReader(accumulator, on_comment, max_line_size, max_event_size, keep=False)
+    return _chunk_batches(reader, reader.reads(chunks, caller), caller, every_read=True)
+
+
+def amerge_reads(
+    chunks: AsyncIterable[bytes],
+    accumulator: Accumulator,
+    caller: str,
+    on_comment: Optional[Callable[[str], None]] = None,
+    max_line_size: int = DEFAULT_MAX_LINE_SIZE,
+    max_event_size: int = DEFAULT_MAX_EVENT_SIZE,
+) -> AsyncIterator[object]:
+    """:func:`merge_reads` for an async iterable of bytes."""
+    reader = _ChunkReader(accumulator, on_comment, max_line_size, max_event_size, keep=False)
+    return _achunk_batches(reader, chunks, caller, every_read=True)
 
 
 def collect(
@@ -461,7 +496,7 @@ def collect(
     Takes the options of :func:`iter_chunks` and raises what it raises, with ``.partial``.
     """
     reader = _ChunkReader(accumulator, on_comment, max_line_size, max_event_size, keep=False)
-    for _ in _chunk_batches(reader, reader.reads(chunks, "collect")):
+    for _ in _chunk_batches(reader, reader.reads(chunks, "collect"), "collect"):
         pass  # with nothing kept, no batch is yielded: this runs to the end at once
     return reader.accumulator.result()
 

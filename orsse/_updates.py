@@ -42,7 +42,7 @@ if TYPE_CHECKING:
 
     from ._accumulate import Accumulator
     from ._completion import ChatCompletion, ToolCall
-    from ._wire import ChatCompletionChunk, ChoiceDelta, Usage
+    from ._wire import ChatCompletionChunk, ReasoningDetail, ToolCallDelta, Usage
 
     TextDeltaType = Literal["content.delta", "reasoning.delta", "refusal.delta"]
     TextDoneType = Literal["content.done", "reasoning.done", "refusal.done"]
@@ -391,17 +391,16 @@ class _Pending:
         self.early = early  # a done that holds only if the arguments are whole JSON by then
 
 
-def _reasoning_piece(delta: ChoiceDelta) -> Optional[str]:
+def _reasoning_piece(
+    reasoning: Optional[str], reasoning_content: Optional[str], details: Optional[List[ReasoningDetail]]
+) -> Optional[str]:
     """The reasoning text a delta adds: ``reasoning`` (or DeepSeek's ``reasoning_content``)
     when it has one, else the text of its ``reasoning_details`` (some servers send only
     those). OpenRouter sends both channels with the same text: it counts once."""
-    text = delta.reasoning
-    if text is not None:
-        return text
-    text = delta.reasoning_content
-    if text is not None:
-        return text
-    details = delta.reasoning_details
+    if reasoning is not None:
+        return reasoning
+    if reasoning_content is not None:
+        return reasoning_content
     if details:
         pieces = []
         for detail in details:
@@ -437,6 +436,7 @@ class UpdateTracker:
         self._choices: Dict[int, _ChoiceUpdates] = {}
         self._ended = False
         accumulator.observer = self._observe
+        accumulator.parts_observer = self._parts
 
     def comment(self, text: str) -> None:
         """A comment line of the stream (a keep-alive)."""
@@ -542,6 +542,7 @@ class UpdateTracker:
             return
         self._ended = True
         accumulator.observer = None
+        accumulator.parts_observer = None
         for index in sorted(self._choices):
             state = self._choices[index]
             if not state.finished:
@@ -555,29 +556,46 @@ class UpdateTracker:
         for choice, tool_indexes in zip(chunk.choices, merged):
             if tool_indexes is None:
                 continue  # a repeat the accumulator dropped
-            state = self._choices.get(choice.index)
-            if state is None:
-                state = self._choices[choice.index] = _ChoiceUpdates(choice.index)
             delta = choice.delta
-            piece = _reasoning_piece(delta)
-            if piece:
-                self._text(state, "reasoning", piece)
-            piece = delta.content
-            if piece:
-                self._text(state, "content", piece)
-            piece = delta.refusal
-            if piece:
-                self._text(state, "refusal", piece)
-            if tool_indexes:
-                assert delta.tool_calls is not None
-                for fragment, tool_index in zip(delta.tool_calls, tool_indexes):
-                    function = fragment.function
-                    self._tool_fragment(state, tool_index, None if function is None else function.arguments)
+            state = self._parts(
+                choice.index, delta.content, delta.refusal, delta.reasoning, delta.reasoning_content,
+                delta.reasoning_details, delta.tool_calls, tool_indexes,
+            )  # fmt: skip
             if choice.finish_reason is not None and not state.finished:
                 self._done(state)
                 queue.append(FinishUpdate(state.index, choice.finish_reason, choice.native_finish_reason))
         if chunk.usage is not None:
             queue.append(UsageUpdate(chunk.usage))
+
+    def _parts(
+        self,
+        index: int,
+        content: Optional[str],
+        refusal: Optional[str],
+        reasoning: Optional[str],
+        reasoning_content: Optional[str],
+        details: Optional[List[ReasoningDetail]],
+        tool_calls: Optional[List[ToolCallDelta]],
+        tool_indexes: Sequence[int],
+    ) -> _ChoiceUpdates:
+        """The updates of what one choice's delta added: from a typed chunk (above), or
+        from the accumulator's ``parts_observer`` for a chunk merged from its dict."""
+        state = self._choices.get(index)
+        if state is None:
+            state = self._choices[index] = _ChoiceUpdates(index)
+        piece = _reasoning_piece(reasoning, reasoning_content, details)
+        if piece:
+            self._text(state, "reasoning", piece)
+        if content:
+            self._text(state, "content", content)
+        if refusal:
+            self._text(state, "refusal", refusal)
+        if tool_indexes:
+            assert tool_calls is not None
+            for fragment, tool_index in zip(tool_calls, tool_indexes):
+                function = fragment.function
+                self._tool_fragment(state, tool_index, None if function is None else function.arguments)
+        return state
 
     def _text(self, state: _ChoiceUpdates, kind: str, piece: str) -> None:
         text = state.texts.get(kind)
@@ -676,17 +694,11 @@ def iter_updates(
     options of :func:`iter_chunks` and raises what it raises (with ``.partial``), after
     the updates of everything that arrived before the error.
     """
-    from ._chunks import iter_chunks
+    from ._chunks import merge_reads
 
     tracker, comment = _tracker(accumulator, on_comment)
     return tracker.follow(
-        iter_chunks(
-            chunks,
-            accumulator=tracker.accumulator,
-            on_comment=comment,
-            max_line_size=max_line_size,
-            max_event_size=max_event_size,
-        )
+        merge_reads(chunks, tracker.accumulator, "iter_updates", comment, max_line_size, max_event_size)
     )
 
 
@@ -699,15 +711,9 @@ def aiter_updates(
     max_event_size: int = DEFAULT_MAX_EVENT_SIZE,
 ) -> AsyncIterator[AnyUpdate]:
     """:func:`iter_updates` for an async iterable of bytes (httpx, aiohttp)."""
-    from ._chunks import aiter_chunks
+    from ._chunks import amerge_reads
 
     tracker, comment = _tracker(accumulator, on_comment)
     return tracker.afollow(
-        aiter_chunks(
-            chunks,
-            accumulator=tracker.accumulator,
-            on_comment=comment,
-            max_line_size=max_line_size,
-            max_event_size=max_event_size,
-        )
+        amerge_reads(chunks, tracker.accumulator, "aiter_updates", comment, max_line_size, max_event_size)
     )

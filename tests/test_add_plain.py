@@ -8,15 +8,17 @@ from __future__ import annotations
 import copy
 import json
 import random
+import re
 from typing import TYPE_CHECKING
 
 import pytest
 
 import orsse
+from orsse._updates import UpdateTracker
 from orsse._wire import ChatCompletionChunk
 
 from _fixtures import sse_files
-from chunk_helpers import data_payloads
+from chunk_helpers import bytewise, data_payloads, random_splits
 
 if TYPE_CHECKING:
     from typing import Any, Dict, List, Tuple
@@ -134,6 +136,101 @@ def test_add_plain_refuses_when_an_observer_listens() -> None:
     payload = {"choices": [{"index": 0, "delta": {"content": "hi"}}]}
     assert accumulator.add_plain(payload) is False
     assert accumulator.chunk_count == 0 and not seen
+
+
+def test_add_plain_tells_a_parts_observer_what_it_merged() -> None:
+    accumulator = orsse.Accumulator()
+    typed: List[Any] = []
+    told: List[Any] = []
+    accumulator.observer = lambda chunk, merged: typed.append(chunk)
+    accumulator.parts_observer = lambda *parts: told.append(parts)
+    text = {"id": "g", "choices": [{"index": 1, "delta": {"role": "assistant", "content": "hi"}}]}
+    assert accumulator.add_plain(text) is True
+    assert told == [(1, "hi", None, None, None, None, None, ())] and not typed
+    calls = [{"index": 3, "id": "c", "function": {"name": "f", "arguments": "{"}}, {"function": {"arguments": "}"}}]
+    assert accumulator.add_plain({"choices": [{"delta": {"reasoning": "think", "tool_calls": calls}}]})
+    index, content, refusal, reasoning, reasoning_content, details, fragments, indexes = told[1]
+    assert (index, content, refusal, reasoning, reasoning_content, details) == (0, None, None, "think", None, None)
+    assert [f.function.arguments for f in fragments] == ["{", "}"] and list(indexes) == [3, 3]
+    # Not plain: refused, for the observer to be given the typed chunk.
+    before = _state(accumulator)
+    assert accumulator.add_plain({"choices": [{"delta": {}, "finish_reason": "stop"}]}) is False
+    assert _state(accumulator) == before and len(told) == 2 and not typed
+    assert accumulator.result().choices[1].message.content == "hi"
+
+
+# Deltas of the plain shape as servers send them (the random ones rarely are).
+_DELTAS = [
+    {"role": "assistant", "content": "Hi"},
+    {"role": "assistant", "content": ""},
+    {"content": "no role"},
+    {"role": "assistant", "content": "", "reasoning": "think", "reasoning_details": [
+        {"type": "reasoning.text", "text": "think", "format": "anthropic-claude-v1", "index": 0}]},
+    {"reasoning_details": [{"type": "reasoning.text", "text": "only details"}]},
+    {"reasoning_details": [{"type": "reasoning.summary", "summary": "in short"}]},
+    {"reasoning_content": "glm thinking"},
+    {"refusal": "no"},
+    {"role": "assistant", "content": None, "tool_calls": [
+        {"index": 0, "id": "call_1", "type": "function", "function": {"name": "get", "arguments": ""}}]},
+    {"tool_calls": [{"index": 0, "function": {"arguments": "{\"city\": "}}]},
+    {"tool_calls": [{"index": 0, "function": {"arguments": "\"Paris\"}"}}]},
+    {"tool_calls": [{"index": 1, "id": "call_2", "function": {"name": "put", "arguments": "{}"}}]},
+    {"tool_calls": [{"function": {"arguments": " "}}]},
+]  # fmt: skip
+
+
+def _typed_updates(pieces: List[bytes]) -> Tuple[List[Any], Any]:
+    """The updates as the tracker makes them from typed chunks (what a client stream's
+    updates() runs), and how the stream ended."""
+    accumulator = orsse.Accumulator()
+    tracker = UpdateTracker(accumulator)
+    return _drain(tracker.follow(orsse.iter_chunks(pieces, accumulator=accumulator, on_comment=tracker.comment)))
+
+
+def _drain(updates: Any) -> Tuple[List[Any], Any]:
+    got: List[Any] = []
+    try:
+        for update in updates:
+            # By repr: a ToolCallDone's error is an exception, equal only to itself.
+            got.append(repr(update))
+    except orsse.OrsseError as exc:
+        partial = None if exc.partial is None else exc.partial.to_dict()
+        return got, (type(exc).__name__, str(exc), partial)
+    return got, None
+
+
+def _cuts(raw: bytes, rng: random.Random) -> List[List[bytes]]:
+    # Whole, a byte at a time, at random, and one event per read (as a live stream).
+    events = re.findall(rb".*?(?:\r\n\r\n|\n\n|\r\r)|.+", raw, re.S)
+    assert b"".join(events) == raw
+    return [[raw], bytewise(raw), random_splits(raw, rng, 64), events]
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_iter_updates_shortcut_gives_the_typed_paths_updates_and_errors(seed: int) -> None:
+    """iter_updates merges plain chunks from their dicts; what it hands out, errors
+    included, must be what the tracker makes of the typed chunks."""
+    rng = random.Random(1000 + seed)
+    events = [
+        _random_chunk(rng) if rng.random() < 0.5 else {"id": "g", "choices": [{"index": 0, "delta": rng.choice(_DELTAS)}]}
+        for _ in range(rng.randrange(1, 40))
+    ]
+    raw = b"".join(
+        b": keep-alive\n\n" * (rng.random() < 0.1) + b"data: " + json.dumps(event).encode() + b"\n\n"
+        for event in events
+    ) + (b"data: [DONE]\n\n" if rng.random() < 0.8 else b"")
+    for pieces in _cuts(raw, rng):
+        assert _drain(orsse.iter_updates(pieces)) == _typed_updates(pieces)
+
+
+def test_iter_updates_shortcut_on_every_recorded_stream() -> None:
+    rng = random.Random(7)
+    streams = [*sse_files("recorded"), *sse_files("recorded-compat")]
+    assert len(streams) > 100
+    for sse in streams:
+        raw = sse.read_bytes()
+        for pieces in _cuts(raw, rng):
+            assert _drain(orsse.iter_updates(pieces)) == _typed_updates(pieces), sse.name
 
 
 def test_add_plain_keeps_the_limits() -> None:
