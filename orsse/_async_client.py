@@ -15,7 +15,7 @@ import time
 import warnings
 
 from ._accumulate import Accumulator
-from ._chunks import aiter_chunks
+from ._chunks import aiter_chunks, amerge_reads
 from ._client import DEFAULT_BASE_URL, DEFAULT_TIMEOUT, FROM_ENVIRONMENT, ClientConfig, chat_body, responses_body
 from ._errors import IncompleteStreamError, OrsseError, ProtocolError
 from ._exchange import (
@@ -48,14 +48,16 @@ if TYPE_CHECKING:
         Coroutine,
         Dict,
         Generator,
-
         List,
         Mapping,
         Optional,
         Sequence,
         Tuple,
+        TypeVar,
         Union,
     )
+
+    _Item = TypeVar("_Item")
 
     from ._client import ProxyArg, TimeoutArg
     from ._http import Headers
@@ -458,8 +460,8 @@ class _State:
 
 
 async def _guarded(
-    chunks: AsyncIterator[ChatCompletionChunk], body: _Body, state: _State, redactor: Redactor
-) -> AsyncIterator[ChatCompletionChunk]:
+    chunks: AsyncIterator[_Item], body: _Body, state: _State, redactor: Redactor
+) -> AsyncIterator[_Item]:
     try:
         async for chunk in chunks:
             yield chunk
@@ -490,6 +492,7 @@ class _AsyncEventStream:
         self._body = body
         self._state = _State()
         self._counts = _Counts()
+        self._redactor = redactor
         self.accumulator = self._new_accumulator()
         self._chunks: Optional[AsyncIterator[Any]] = _guarded(self._items(body), body, self._state, redactor)
 
@@ -613,12 +616,11 @@ class AsyncChatStream(_AsyncEventStream):
         return Accumulator()
 
     def _items(self, body: _Body) -> AsyncIterator[ChatCompletionChunk]:
+        return aiter_chunks(self._reads(body), accumulator=self.accumulator, on_comment=self._counts.comment)
+
+    def _reads(self, body: _Body) -> AsyncIterator[bytes]:
         accumulator = self.accumulator
-        return aiter_chunks(
-            _arecorded(body.reads(lambda: accumulator.chunk_count, lambda: accumulator.done or accumulator.finished), self._counts),
-            accumulator=accumulator,
-            on_comment=self._counts.comment,
-        )
+        return _arecorded(body.reads(lambda: accumulator.chunk_count, lambda: accumulator.done or accumulator.finished), self._counts)
 
     def __aiter__(self) -> AsyncChatStream:
         return self
@@ -648,7 +650,13 @@ class AsyncChatStream(_AsyncEventStream):
 
     def updates(self) -> AsyncIterator[AnyUpdate]:
         """The stream as typed updates (see :meth:`ChatStream.updates`): ``async for``."""
-        return self._counts.follow(self.accumulator).afollow(self)
+        tracker = self._counts.follow(self.accumulator)
+        body = self._body
+        if body.received == 0 and self._chunks is not None:
+            # Nothing read yet: see ChatStream.updates.
+            merged = amerge_reads(self._reads(body), self.accumulator, "updates", self._counts.comment)
+            self._chunks = _guarded(merged, body, self._state, self._redactor)
+        return tracker.afollow(self)
 
     def text_stream(self) -> AsyncIterator[str]:
         """Just the content's new text, piece by piece (see :meth:`ChatStream.text_stream`)."""

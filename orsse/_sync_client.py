@@ -15,7 +15,7 @@ import time
 import warnings
 
 from ._accumulate import Accumulator
-from ._chunks import iter_chunks
+from ._chunks import iter_chunks, merge_reads
 from ._client import DEFAULT_BASE_URL, DEFAULT_TIMEOUT, FROM_ENVIRONMENT, ClientConfig, chat_body, responses_body
 from ._errors import IncompleteStreamError, OrsseError, ProtocolError
 from ._exchange import (
@@ -663,12 +663,11 @@ class ChatStream(_EventStream):
         return Accumulator()
 
     def _items(self, body: _Body) -> Iterator[ChatCompletionChunk]:
+        return iter_chunks(self._reads(body), accumulator=self.accumulator, on_comment=self._counts.comment)
+
+    def _reads(self, body: _Body) -> Iterator[bytes]:
         accumulator = self.accumulator
-        return iter_chunks(
-            _recorded(body.reads(lambda: accumulator.chunk_count, lambda: accumulator.done or accumulator.finished), self._counts),
-            accumulator=accumulator,
-            on_comment=self._counts.comment,
-        )
+        return _recorded(body.reads(lambda: accumulator.chunk_count, lambda: accumulator.done or accumulator.finished), self._counts)
 
     def __iter__(self) -> ChatStream:
         return self
@@ -703,7 +702,12 @@ class ChatStream(_EventStream):
         """The stream as typed updates (``orsse.iter_updates``): text and tool calls as they
         form, keep-alives, and the rebuilt completion last. Ask before reading any chunk;
         leaving the loop early closes the stream."""
-        return self._counts.follow(self.accumulator).follow(self)
+        tracker = self._counts.follow(self.accumulator)
+        if self._body.received == 0 and self._chunks is not None:
+            # Nothing read yet, and nobody will see the chunks: plain ones can go from
+            # their dicts into the accumulator, as in iter_updates.
+            self._chunks = merge_reads(self._reads(self._body), self.accumulator, "updates", self._counts.comment)
+        return tracker.follow(self)
 
     def text_stream(self) -> Iterator[str]:
         """Just the content's new text, piece by piece, for the simplest display."""

@@ -131,3 +131,42 @@ def test_record_hands_over_the_body_byte_for_byte_on_both_clients(server: Server
     async_pieces = asyncio.run(asyncio.wait_for(run(), 30))
     assert b"".join(sync_pieces) == b"".join(async_pieces) == body
     assert len(sync_pieces) > 1  # as it arrived, read by read
+
+
+def _typed_updates(body: bytes) -> "List[str]":
+    """The updates the tracker makes of the typed chunks (what updates() ran before it
+    merged plain chunks from their dicts), by repr."""
+    from orsse._updates import UpdateTracker
+
+    accumulator = orsse.Accumulator()
+    tracker = UpdateTracker(accumulator)
+    chunks = orsse.iter_chunks([body], accumulator=accumulator, on_comment=tracker.comment)
+    return [repr(update) for update in tracker.follow(chunks)]
+
+
+TOOLS = RECORDED / "TestOpenRouterCommon" / "grok" / "multi_tool_streaming.0.sse"
+CACHED_TOOLS = RECORDED / "TestOpenRouterCommonWithAnthropicCache" / "anthropic" / "tool_streaming.0.sse"
+
+
+@pytest.mark.parametrize("path", [THINKING, SIMPLE, TOOLS, CACHED_TOOLS], ids=lambda p: p.parent.name + "/" + p.name)
+def test_updates_on_both_clients_are_the_typed_paths(server: Server, path: "Any") -> None:
+    body = path.read_bytes()
+    server.add(sse_reply(body))
+    server.add(sse_reply(body))
+    with orsse.Client(base_url=server.url, **OPTIONS) as client:
+        with client.stream_chat("m", [{"role": "user", "content": "hi"}]) as stream:
+            sync_updates = [repr(update) for update in stream.updates()]
+            assert stream.completion == orsse.collect([body])
+
+    async def run() -> "List[str]":
+        async with orsse.AsyncClient(base_url=server.url, **OPTIONS) as client:
+            async with client.stream_chat("m", [{"role": "user", "content": "hi"}]) as stream:
+                return [repr(update) async for update in stream.updates()]
+
+    async_updates = asyncio.run(asyncio.wait_for(run(), 30))
+    # A keep-alive comes ahead of the updates of the read that brought it, and how the
+    # network cut the body into reads is its own business: they are counted apart.
+    def apart(updates: "List[str]") -> "Any":
+        return [u for u in updates if not u.startswith("KeepAlive(")], sum(u.startswith("KeepAlive(") for u in updates)
+
+    assert apart(sync_updates) == apart(async_updates) == apart(_typed_updates(body))
