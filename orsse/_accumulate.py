@@ -13,7 +13,7 @@ TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run t
 
 from ._completion import ChatCompletion, Choice, FunctionCall, Message, ToolCall
 from ._errors import CompletionLimitError
-from ._wire import ChoiceLogprobs, ReasoningDetail, ToolCallDelta
+from ._wire import ChoiceLogprobs, ReasoningDetail, ToolCallDelta, keys_within
 
 if TYPE_CHECKING:
     from typing import Any, Callable, Dict, List, Optional, Sequence
@@ -114,15 +114,15 @@ def _latest_values(into: Dict[str, Any], extra: Dict[str, Any]) -> None:
 _TRANSPORT_KEYS = frozenset(("obfuscation",))
 
 
-#: The keys :meth:`Accumulator.add_plain` takes at each level ("no other key?" in one C call).
-_all_plain_chunk = frozenset(
+#: The keys :meth:`Accumulator.add_plain` takes at each level.
+_all_plain_chunk = keys_within(
     ("id", "object", "created", "model", "provider", "system_fingerprint", "service_tier",
      "choices", "usage", "error")
-).issuperset  # fmt: skip
-_all_plain_choice = frozenset(("index", "delta", "finish_reason", "native_finish_reason", "logprobs")).issuperset
-_all_plain_delta = frozenset(
+)  # fmt: skip
+_all_plain_choice = keys_within(("index", "delta", "finish_reason", "native_finish_reason", "logprobs"))
+_all_plain_delta = keys_within(
     ("role", "content", "refusal", "reasoning", "reasoning_content", "reasoning_details", "tool_calls")
-).issuperset
+)
 _detail_from_dict = ReasoningDetail.from_dict
 _tool_call_from_dict = ToolCallDelta.from_dict
 

@@ -113,6 +113,29 @@ def wrong_type(value: Any, where: str, expected: str = "a string") -> TypeError:
     return TypeError(f"{where} is a JSON {type(value).__name__}, not {expected}")
 
 
+def keys_within(names: Iterable[str]) -> Callable[[JSONObject], bool]:
+    """A test that a dict has no key outside *names*, the fastest there is on each Python.
+
+    CPython: ``frozenset.issuperset``, one C call (127 ns on a chunk, against 244 ns for
+    counting the names it holds). PyPy: ``len(d)`` against the count of *names* in it,
+    which the JIT turns into a few hash lookups: 6 ns, against 174 ns for ``issuperset``
+    (a third of PyPy's json.loads time for the three objects of a chunk).
+    """
+    unique = tuple(dict.fromkeys(names))
+    if sys.implementation.name != "pypy" or not unique:
+        return frozenset(unique).issuperset
+    return counted_within(unique)
+
+
+def counted_within(names: Tuple[str, ...]) -> Callable[[JSONObject], bool]:
+    """:func:`keys_within` by counting: ``len(d) == ("a" in d) + ("b" in d) + ...``."""
+    source = "def within(d):\n    return len(d) == {}\n".format(" + ".join(f"({name!r} in d)" for name in names))
+    scope: Dict[str, Any] = {}
+    exec(compile(source, "<orsse keys_within>", "exec"), scope)
+    within: Callable[[JSONObject], bool] = scope["within"]
+    return within
+
+
 def _unknown(data: JSONObject, known: FrozenSet[str]) -> JSONObject:
     return {key: value for key, value in data.items() if key not in known}
 
@@ -207,7 +230,7 @@ def _compile_from_dict(cls: Type[_WireType], declared: List[Any], where: str, sh
     prefix = f"{where}." if where else ""
     namespace: Dict[str, Any] = {
         "_known": cls.KNOWN,
-        "_all_known": cls.KNOWN.issuperset,  # "no other key?" in one C call
+        "_all_known": keys_within(f.name for f in declared),
         "_unknown": _unknown,
         "_wrong_type": wrong_type,
         "_dumps": json.dumps,

@@ -154,3 +154,25 @@ def test_delta_shortcut_agrees_with_the_general_path(delta: Dict[str, Any]) -> N
     assert slow.extra.pop("x_force_general_path") == 1
     assert parsed == slow
     assert parsed.to_dict() == delta
+
+
+def test_both_ways_of_telling_unknown_keys_agree() -> None:
+    """keys_within counts on PyPy and asks frozenset.issuperset elsewhere: both, and the
+    one this Python uses, must say the same of every dict, unknown keys or not."""
+    import random
+
+    rng = random.Random(5)
+    names = ("id", "object", "choices", "usage", "error", "a'b", "é")
+    others = ("extra", "ID", "", "choices ", "obfuscation")
+    tests = [frozenset(names).issuperset, _wire.counted_within(names), _wire.keys_within(names)]
+    outcomes = set()
+    for _ in range(2000):
+        keys = rng.sample(names, rng.randrange(len(names) + 1))
+        if rng.random() < 0.4:
+            keys += rng.sample(others, rng.randrange(1, 3))
+        d = {key: None for key in keys}
+        answers = {test(d) for test in tests}
+        assert len(answers) == 1, d
+        outcomes |= answers
+    assert outcomes == {True, False}
+    assert _wire.keys_within(())({}) and not _wire.keys_within(())({"x": 1})
