@@ -53,7 +53,30 @@ def _every_error() -> List[orsse.OrsseError]:
         orsse.IncompleteStreamError("cut off", partial_response=response),
         orsse.ResponseLimitError("too big", 10, 11, response),
         timeout,
+        orsse.ToolArgumentsError(
+            "expected a value", 3, arguments='{"a', tool_call_id="call_1", name="get", index=0
+        ),
+        orsse.NotChatStreamError("the body is a JSON document", '{"choices": []}'),
+        orsse.CompletionLimitError("max_text", 4, 5, 2, partial),
+        orsse.InputTypeError("iter_chunks() takes an iterable of bytes, not a str"),
+        orsse.ProxyError("tunnel refused", "https://example.invalid/", proxy="http://proxy:3128", status=403),
+        orsse.ProtocolError("garbled status line", "https://example.invalid/"),
+        orsse.InvalidRequestError("verify= is a client option"),
+        orsse.TotalTimeout("deadline", 60.0, "https://example.invalid/", partial),
+        orsse.PartialJSONError("expected ',' or '}'", 7),
+        orsse.APITimeoutError("timed out", 1.5),
     ]
+
+
+def test_every_error_class_is_covered() -> None:
+    # The tests over _every_error() hold for each error orsse raises: a new class is
+    # added there, or it is missed by them.
+    public = {
+        value
+        for value in (getattr(orsse, name) for name in orsse.__all__)
+        if isinstance(value, type) and issubclass(value, orsse.OrsseError)
+    }
+    assert {type(error) for error in _every_error()} >= public
 
 
 @pytest.mark.parametrize("error", _every_error(), ids=lambda e: type(e).__name__)
