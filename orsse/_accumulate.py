@@ -678,8 +678,8 @@ class Accumulator:
             if len(choices_state) >= self.max_choices:
                 self._over("max_choices", self.max_choices, len(choices_state) + 1)
             state = choices_state[index] = _ChoiceState(index, self)
-        # state.repeated and fragment_indexes are left alone: only the observer reads them,
-        # after add(), which sets them afresh.
+        # state.repeated is left alone: only a finish chunk, never plain, can be a repeat,
+        # and the observer reads it only after add(), which sets it afresh.
         native = choice.get("native_finish_reason")
         if native is not None:
             state.native_finish_reason = native
@@ -692,7 +692,7 @@ class Accumulator:
                 state.content.append(content)
         else:
             if told is not None:
-                state.fragment_indexes = ()  # add_parts sets them only for tool calls
+                state.fragment_indexes = ()  # add_parts sets them only when there are tool calls
             added = state.add_parts(role, content, refusal, reasoning, reasoning_content, details, calls)
         if added:
             self.text_size += added
