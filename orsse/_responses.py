@@ -175,22 +175,23 @@ def _append(pieces: Optional[List[str]], text: str) -> List[str]:
 
 
 class _ItemState:
-    """An output item being rebuilt from its parts and deltas (or given whole by ``.done``)."""
+    """An output item being rebuilt from its parts and deltas (or given whole by ``.done``).
+
+    Parts and arguments are kept whatever the item's type: a delta aimed at an item whose
+    type has no such field (summary text for a message, text for a function call or a web
+    search, an ``.added`` that changed the item's type) lands in the rebuilt item's
+    ``extra`` under the key the API would use, so no text the stream sent is lost.
+    """
 
     __slots__ = ("item", "content", "summary", "arguments", "done", "next_index")
 
     def __init__(self, item: OutputItem, done: bool = False) -> None:
         self.item = item
         self.done = done
-        self.content: Dict[int, _PartState] = {}
-        self.summary: Dict[int, _PartState] = {}
-        self.arguments: Optional[List[str]] = None
-        if isinstance(item, (MessageItem, ReasoningItem)) and item.content:
-            self.content = {i: _PartState(part) for i, part in enumerate(item.content)}
-        if isinstance(item, ReasoningItem) and item.summary:
-            self.summary = {i: _PartState(part) for i, part in enumerate(item.summary)}
-        if isinstance(item, FunctionCallItem) and item.arguments is not None:
-            self.arguments = [item.arguments]
+        self.content = _indexed(_sent_parts(item, "content"))
+        self.summary = _indexed(_sent_parts(item, "summary"))
+        arguments = item.arguments if isinstance(item, FunctionCallItem) else item.extra.get("arguments")
+        self.arguments: Optional[List[str]] = [arguments] if type(arguments) is str else None
         # One past the highest part index of each list, for events that give no index
         # (kept, not computed, so such events cost constant time).
         self.next_index = {"content": len(self.content), "summary": len(self.summary)}
@@ -223,17 +224,52 @@ class _ItemState:
         if self.done:
             return item
         if isinstance(item, MessageItem):
-            return replace(item, content=_rebuilt(item.content, self.content), extra=dict(item.extra))
-        if isinstance(item, ReasoningItem):
-            return replace(
+            rebuilt: OutputItem = replace(item, content=_rebuilt(item.content, self.content), extra=dict(item.extra))
+        elif isinstance(item, ReasoningItem):
+            rebuilt = replace(
                 item,
                 summary=_rebuilt(item.summary, self.summary),
                 content=_rebuilt(item.content, self.content),
                 extra=dict(item.extra),
             )
-        if isinstance(item, FunctionCallItem):
-            return replace(item, arguments=_joined(self.arguments), extra=dict(item.extra))
-        return item
+        elif isinstance(item, FunctionCallItem):
+            rebuilt = replace(item, arguments=_joined(self.arguments), extra=dict(item.extra))
+        else:
+            rebuilt = replace(item, extra=dict(item.extra))
+        self._keep_strays(rebuilt)
+        return rebuilt
+
+    def _keep_strays(self, rebuilt: OutputItem) -> None:
+        """Write into *rebuilt*'s ``extra`` what the stream gave that its type has no field for."""
+        extra = rebuilt.extra
+        for where, parts in (("content", self.content), ("summary", self.summary)):
+            if parts and not hasattr(rebuilt, where):
+                dicts = [parts[index].result().to_dict() for index in sorted(parts)]
+                sent = extra.get(where)
+                if type(sent) is list and _sent_parts(rebuilt, where) is None:
+                    dicts = sent + dicts  # sent as something other than parts: kept before them
+                extra[where] = dicts
+        if self.arguments is not None and not isinstance(rebuilt, FunctionCallItem):
+            extra["arguments"] = _joined(self.arguments)
+
+
+def _sent_parts(item: OutputItem, where: str) -> Optional[List[ContentPart]]:
+    """The parts *item* came with under *where*: its field, or for a type without one a
+    list in ``extra`` that reads as parts (anything else there stays as it was sent)."""
+    if isinstance(item, ReasoningItem) or (isinstance(item, MessageItem) and where == "content"):
+        parts: Optional[List[ContentPart]] = getattr(item, where)
+        return parts
+    sent = item.extra.get(where)
+    if type(sent) is not list:
+        return None
+    try:
+        return [ContentPart.from_dict(part) for part in sent]
+    except (TypeError, ValueError):
+        return None
+
+
+def _indexed(parts: Optional[List[ContentPart]]) -> Dict[int, _PartState]:
+    return {} if not parts else {index: _PartState(part) for index, part in enumerate(parts)}
 
 
 def _rebuilt(original: Optional[List[ContentPart]], parts: Dict[int, _PartState]) -> Optional[List[ContentPart]]:

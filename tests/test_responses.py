@@ -771,3 +771,51 @@ def test_the_byte_source_raising_anything_is_a_cut_with_the_partial_and_the_caus
 def test_reads_that_are_not_bytes_are_an_input_type_error() -> None:
     with pytest.raises(orsse.InputTypeError):
         orsse.collect_response(["data: {}\n\n"])  # type: ignore[list-item]
+
+
+def summary_delta(text: str, item_id: str = "msg_1", output_index: int = 0) -> Dict[str, Any]:
+    return {"type": "response.reasoning_summary_text.delta", "item_id": item_id,
+            "output_index": output_index, "summary_index": 0, "delta": text}  # fmt: skip
+
+
+def item_added(item: Dict[str, Any], output_index: int = 0) -> Dict[str, Any]:
+    return {"type": "response.output_item.added", "output_index": output_index, "item": item}
+
+
+@pytest.mark.parametrize(
+    "events, key, kept",
+    [
+        # Summary text for a message, which has no summary.
+        ([ADDED, PART, delta("Hi"), summary_delta("thinking")], "summary", [{"type": "summary_text", "text": "thinking"}]),
+        # Text for a function call.
+        ([CALL_ADDED, {**delta("stray"), "item_id": "fc_1", "output_index": 1}], "content",
+         [{"type": "output_text", "text": "stray", "annotations": [], "logprobs": []}]),
+        # Arguments for a message.
+        ([ADDED, PART, delta("Hi"), {**call_delta("{}"), "item_id": "msg_1", "output_index": 0}], "arguments", "{}"),
+        # A late .added that says the item is a function call after all: the text stays.
+        ([ADDED, PART, delta("Hi"), {**CALL_ADDED, "output_index": 0}], "content",
+         [{"type": "output_text", "text": "Hi", "annotations": []}]),
+        # Text for an item of a type orsse does not model.
+        ([item_added({"id": "ws_1", "type": "web_search_call", "status": "in_progress"}), {**delta("x"), "item_id": "ws_1"}],
+         "content", [{"type": "output_text", "text": "x", "annotations": [], "logprobs": []}]),
+        # Such an item sent with parts of its own: the deltas continue them, as a message's would.
+        ([item_added({"id": "x_1", "type": "x_call", "content": [{"type": "output_text", "text": "A"}]}),
+          {**delta("B"), "item_id": "x_1"}], "content", [{"type": "output_text", "text": "AB"}]),
+        # ... and sent with something that is not parts: that stays, the text follows it.
+        ([item_added({"id": "x_1", "type": "x_call", "content": ["raw"]}), {**delta("B"), "item_id": "x_1"}],
+         "content", ["raw", {"type": "output_text", "text": "B", "annotations": [], "logprobs": []}]),
+    ],
+    ids=["summary-for-a-message", "text-for-a-call", "arguments-for-a-message", "added-changes-the-type",
+         "text-for-another-item", "another-item-with-parts", "another-item-with-other-content"],
+)
+def test_text_aimed_at_an_item_without_that_field_is_kept_in_its_extra(
+    events: List[Dict[str, Any]], key: str, kept: Any
+) -> None:
+    for run in (outcome, aoutcome):
+        kind, error, _ = run([events_body(CREATED, *events)])
+        assert kind == "IncompleteStreamError", error
+        items = error.partial_response.output
+        assert [item.extra[key] for item in items if key in item.extra] == [kept]
+        # The message text, where there is one, is still the message's own.
+        if any(isinstance(item, orsse.MessageItem) for item in items):
+            assert error.partial_response.output_text == "Hi"
