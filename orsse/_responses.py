@@ -623,6 +623,7 @@ class _ResponseReader:
         self.event_index += 1
         index = self.event_index
         name = sse.event
+        payload: Optional[Dict[str, Any]] = None
         try:
             payload = json_object(data, index)
         except ChunkDecodeError as exc:
@@ -638,10 +639,12 @@ class _ResponseReader:
         self.accumulator.add(event)
         kind = event.type
         if kind == "response.failed" or type(event) is ResponseErrorEvent:
-            raise self._stream_error(event)
+            raise self._stream_error(event, event.to_dict() if payload is None else payload)
         return event
 
-    def _stream_error(self, event: ResponseEvent) -> StreamError:
+    def _stream_error(self, event: ResponseEvent, sent: Dict[str, Any]) -> StreamError:
+        """The error for *event*; its ``metadata`` is the event as *sent* (an error with no
+        ``type`` of its own does not gain one)."""
         partial = self.accumulator.result()
         if type(event) is ResponseErrorEvent:
             code, message = event.code, event.message
@@ -649,7 +652,7 @@ class _ResponseReader:
             reported = partial.error
             code = None if reported is None else reported.code
             message = None if reported is None else reported.message
-        return StreamError(code, message or "(no message)", event.to_dict(), partial_response=partial)
+        return StreamError(code, message or "(no message)", sent, partial_response=partial)
 
     def with_partial(self, error: OrsseError) -> OrsseError:
         """*error* carrying the response so far as ``partial_response`` (errors of the byte

@@ -729,6 +729,7 @@ def test_a_chat_style_error_object_with_no_type_is_a_stream_error(named: bool) -
         kind, error, seen = run([events_body(CREATED, ADDED, PART, delta("Half")) + tail])
         assert kind == "StreamError", error
         assert (error.code, error.message) == (502, "Provider returned error")
+        assert error.metadata == json.loads(error_data)  # as sent: it gains no "type"
         assert error.partial_response.output_text == "Half"
         assert len(seen) == 4
 
