@@ -19,13 +19,14 @@ from dataclasses import dataclass, field, fields, replace
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing at run time
 
 if TYPE_CHECKING:
-    from typing import Any, Callable, Dict, FrozenSet, List, Optional, Union
+    from typing import Any, Callable, ClassVar, Dict, FrozenSet, List, Optional, Type, TypeVar, Union
 
     #: A JSON value as ``json.loads`` returns it: ``extra`` holds whatever keys a server
     #: invents, so nothing narrower is true.
     JSON = Any
     JSONObject = Dict[str, Any]
     OutputItem = Union["MessageItem", "ReasoningItem", "FunctionCallItem", "OtherItem"]
+    _C = TypeVar("_C", bound=Type["_Wire"])
 
 __all__ = [
     "AnnotationAddedEvent",
@@ -97,6 +98,13 @@ def _object(value: Any, where: str) -> JSONObject:
 _NOT_JSON = frozenset(("extra", "null_keys", "lifted"))
 
 
+def _keyed(cls: _C) -> _C:
+    """Give a wire dataclass its ``_KNOWN`` keys, the names of its JSON fields, so the
+    keys that go to ``extra`` are never a list kept by hand beside the fields."""
+    setattr(cls, "_KNOWN", frozenset(f.name for f in fields(cls) if f.name not in _NOT_JSON))  # type: ignore[arg-type]
+    return cls
+
+
 class _Wire:
     """``to_dict()``: the fields that are set, the keys that were sent null, then ``extra``.
 
@@ -104,6 +112,10 @@ class _Wire:
     """
 
     __slots__ = ()
+
+    if TYPE_CHECKING:
+        #: The JSON keys of the fields (set by ``@_keyed``); any other key goes to ``extra``.
+        _KNOWN: ClassVar[FrozenSet[str]]
 
     def to_dict(self) -> JSONObject:
         out: JSONObject = {}
@@ -135,6 +147,7 @@ def _to_json(value: Any) -> JSON:
 # -- the response and what it holds --------------------------------------------------
 
 
+@_keyed
 @dataclass(**_SLOTS)
 class ContentPart(_Wire):
     """A part of an output item: ``output_text`` (``text``, ``annotations``, ``logprobs``)
@@ -148,8 +161,6 @@ class ContentPart(_Wire):
     logprobs: Optional[List[JSON]] = None
     extra: JSONObject = field(default_factory=dict)
     null_keys: FrozenSet[str] = field(default=frozenset(), repr=False, compare=False)
-
-    _KNOWN = frozenset(("type", "text", "refusal", "annotations", "logprobs"))
 
     @classmethod
     def from_dict(cls, d: Any) -> ContentPart:
@@ -166,6 +177,7 @@ def _parts(d: JSONObject, key: str, where: str) -> Optional[List[ContentPart]]:
     return None if items is None else [ContentPart.from_dict(item) for item in items]
 
 
+@_keyed
 @dataclass(**_SLOTS)
 class MessageItem(_Wire):
     """An assistant message: its ``content`` is ``output_text`` and ``refusal`` parts."""
@@ -177,8 +189,6 @@ class MessageItem(_Wire):
     content: Optional[List[ContentPart]] = None
     extra: JSONObject = field(default_factory=dict)
     null_keys: FrozenSet[str] = field(default=frozenset(), repr=False, compare=False)
-
-    _KNOWN = frozenset(("id", "type", "status", "role", "content"))
 
     @classmethod
     def from_dict(cls, d: JSONObject) -> MessageItem:
@@ -199,6 +209,7 @@ class MessageItem(_Wire):
         return "".join(pieces) if pieces else None
 
 
+@_keyed
 @dataclass(**_SLOTS)
 class ReasoningItem(_Wire):
     """The model's reasoning: ``summary`` parts (``summary_text``), maybe ``content``
@@ -214,8 +225,6 @@ class ReasoningItem(_Wire):
     extra: JSONObject = field(default_factory=dict)
     null_keys: FrozenSet[str] = field(default=frozenset(), repr=False, compare=False)
 
-    _KNOWN = frozenset(("id", "type", "status", "summary", "content", "encrypted_content"))
-
     @classmethod
     def from_dict(cls, d: JSONObject) -> ReasoningItem:
         return cls(
@@ -230,6 +239,7 @@ class ReasoningItem(_Wire):
         return "\n\n".join(part.text or "" for part in self.summary or ())
 
 
+@_keyed
 @dataclass(**_SLOTS)
 class FunctionCallItem(_Wire):
     """A call of one of the request's tools: answer it with a ``function_call_output``
@@ -244,8 +254,6 @@ class FunctionCallItem(_Wire):
     extra: JSONObject = field(default_factory=dict)
     null_keys: FrozenSet[str] = field(default=frozenset(), repr=False, compare=False)
 
-    _KNOWN = frozenset(("id", "type", "status", "call_id", "name", "arguments"))
-
     @classmethod
     def from_dict(cls, d: JSONObject) -> FunctionCallItem:
         return cls(
@@ -254,6 +262,7 @@ class FunctionCallItem(_Wire):
         )  # fmt: skip
 
 
+@_keyed
 @dataclass(**_SLOTS)
 class OtherItem(_Wire):
     """An output item of any other type (web search, file search, image generation...):
@@ -264,8 +273,6 @@ class OtherItem(_Wire):
     status: Optional[str] = None
     extra: JSONObject = field(default_factory=dict)
     null_keys: FrozenSet[str] = field(default=frozenset(), repr=False, compare=False)
-
-    _KNOWN = frozenset(("id", "type", "status"))
 
     @classmethod
     def from_dict(cls, d: JSONObject) -> OtherItem:
@@ -289,6 +296,7 @@ def parse_item(d: Any, where: str = "item") -> OutputItem:
     return (parse or OtherItem.from_dict)(d)
 
 
+@_keyed
 @dataclass(**_SLOTS)
 class ResponseUsage(_Wire):
     """Token counts, reported once, in the final response. The details are kept as sent
@@ -302,10 +310,6 @@ class ResponseUsage(_Wire):
     output_tokens_details: Optional[JSONObject] = None
     extra: JSONObject = field(default_factory=dict)
     null_keys: FrozenSet[str] = field(default=frozenset(), repr=False, compare=False)
-
-    _KNOWN = frozenset(
-        ("input_tokens", "output_tokens", "total_tokens", "input_tokens_details", "output_tokens_details")
-    )
 
     @classmethod
     def from_dict(cls, d: Any) -> ResponseUsage:
@@ -328,6 +332,7 @@ class ResponseUsage(_Wire):
         return details.get("reasoning_tokens") if isinstance(details, dict) else None
 
 
+@_keyed
 @dataclass(**_SLOTS)
 class ResponseError(_Wire):
     """The ``error`` of a failed response (``code``, ``message``)."""
@@ -337,14 +342,13 @@ class ResponseError(_Wire):
     extra: JSONObject = field(default_factory=dict)
     null_keys: FrozenSet[str] = field(default=frozenset(), repr=False, compare=False)
 
-    _KNOWN = frozenset(("code", "message"))
-
     @classmethod
     def from_dict(cls, d: Any) -> ResponseError:
         d = _object(d, "error")
         return cls(d.get("code"), d.get("message"), _unknown(d, cls._KNOWN), _nulls(d))
 
 
+@_keyed
 @dataclass(**_SLOTS)
 class Response(_Wire):
     """A response, as the non-streaming endpoint returns it (``object: "response"``).
@@ -364,8 +368,6 @@ class Response(_Wire):
     incomplete_details: Optional[JSONObject] = None
     extra: JSONObject = field(default_factory=dict)
     null_keys: FrozenSet[str] = field(default=frozenset(), repr=False, compare=False)
-
-    _KNOWN = frozenset(("id", "object", "status", "model", "output", "usage", "error", "incomplete_details"))
 
     @classmethod
     def from_dict(cls, d: Any) -> Response:
@@ -426,6 +428,7 @@ class ResponseEvent(_Wire):
     extra: JSONObject
 
 
+@_keyed
 @dataclass(**_SLOTS)
 class ResponseStatusEvent(ResponseEvent):
     """An event carrying the whole response: ``response.created``, ``.queued``,
@@ -437,8 +440,6 @@ class ResponseStatusEvent(ResponseEvent):
     extra: JSONObject = field(default_factory=dict)
     null_keys: FrozenSet[str] = field(default=frozenset(), repr=False, compare=False)
 
-    _KNOWN = frozenset(("type", "sequence_number", "response"))
-
     @classmethod
     def from_dict(cls, d: JSONObject, kind: str) -> ResponseStatusEvent:
         return cls(
@@ -447,6 +448,7 @@ class ResponseStatusEvent(ResponseEvent):
         )  # fmt: skip
 
 
+@_keyed
 @dataclass(**_SLOTS)
 class OutputItemEvent(ResponseEvent):
     """``response.output_item.added`` (the item as it starts) or ``.done`` (whole)."""
@@ -458,8 +460,6 @@ class OutputItemEvent(ResponseEvent):
     extra: JSONObject = field(default_factory=dict)
     null_keys: FrozenSet[str] = field(default=frozenset(), repr=False, compare=False)
 
-    _KNOWN = frozenset(("type", "sequence_number", "output_index", "item"))
-
     @classmethod
     def from_dict(cls, d: JSONObject, kind: str) -> OutputItemEvent:
         return cls(
@@ -468,6 +468,7 @@ class OutputItemEvent(ResponseEvent):
         )  # fmt: skip
 
 
+@_keyed
 @dataclass(**_SLOTS)
 class ContentPartEvent(ResponseEvent):
     """A part of an item starting or done: ``response.content_part.added`` / ``.done``
@@ -484,10 +485,6 @@ class ContentPartEvent(ResponseEvent):
     extra: JSONObject = field(default_factory=dict)
     null_keys: FrozenSet[str] = field(default=frozenset(), repr=False, compare=False)
 
-    _KNOWN = frozenset(
-        ("type", "sequence_number", "item_id", "output_index", "content_index", "summary_index", "part")
-    )
-
     @classmethod
     def from_dict(cls, d: JSONObject, kind: str) -> ContentPartEvent:
         return cls(
@@ -498,6 +495,7 @@ class ContentPartEvent(ResponseEvent):
         )  # fmt: skip
 
 
+@_keyed
 @dataclass(**_SLOTS)
 class TextDeltaEvent(ResponseEvent):
     """A piece of text: ``response.output_text.delta``, ``.refusal.delta``,
@@ -516,11 +514,6 @@ class TextDeltaEvent(ResponseEvent):
     obfuscation: Optional[str] = None
     extra: JSONObject = field(default_factory=dict)
     null_keys: FrozenSet[str] = field(default=frozenset(), repr=False, compare=False)
-
-    _KNOWN = frozenset(
-        ("type", "sequence_number", "item_id", "output_index", "content_index", "summary_index",
-         "delta", "logprobs", "obfuscation")
-    )  # fmt: skip
 
     @classmethod
     def from_dict(cls, d: JSONObject, kind: str) -> TextDeltaEvent:
@@ -567,6 +560,7 @@ def _check_delta(d: JSONObject) -> None:
     _array(d, "logprobs", "event")
 
 
+@_keyed
 @dataclass(**_SLOTS)
 class TextDoneEvent(ResponseEvent):
     """The whole text of a part, once it is done: ``text`` for ``response.output_text.done``,
@@ -587,11 +581,6 @@ class TextDoneEvent(ResponseEvent):
     extra: JSONObject = field(default_factory=dict)
     null_keys: FrozenSet[str] = field(default=frozenset(), repr=False, compare=False)
 
-    _KNOWN = frozenset(
-        ("type", "sequence_number", "item_id", "output_index", "content_index", "summary_index",
-         "text", "refusal", "arguments", "name", "logprobs")
-    )  # fmt: skip
-
     @classmethod
     def from_dict(cls, d: JSONObject, kind: str) -> TextDoneEvent:
         return cls(
@@ -603,6 +592,7 @@ class TextDoneEvent(ResponseEvent):
         )  # fmt: skip
 
 
+@_keyed
 @dataclass(**_SLOTS)
 class AnnotationAddedEvent(ResponseEvent):
     """``response.output_text.annotation.added``: a citation (or file path...) for a part."""
@@ -617,11 +607,6 @@ class AnnotationAddedEvent(ResponseEvent):
     extra: JSONObject = field(default_factory=dict)
     null_keys: FrozenSet[str] = field(default=frozenset(), repr=False, compare=False)
 
-    _KNOWN = frozenset(
-        ("type", "sequence_number", "item_id", "output_index", "content_index", "annotation_index",
-         "annotation")
-    )  # fmt: skip
-
     @classmethod
     def from_dict(cls, d: JSONObject, kind: str) -> AnnotationAddedEvent:
         return cls(
@@ -632,6 +617,7 @@ class AnnotationAddedEvent(ResponseEvent):
         )  # fmt: skip
 
 
+@_keyed
 @dataclass(**_SLOTS)
 class ResponseErrorEvent(ResponseEvent):
     """A bare ``error`` event: ``code``, ``message``, ``param`` at the top level (OpenAI),
@@ -646,8 +632,6 @@ class ResponseErrorEvent(ResponseEvent):
     null_keys: FrozenSet[str] = field(default=frozenset(), repr=False, compare=False)
     #: The fields copied up from the nested ``error`` object, so ``to_dict()`` leaves them out.
     lifted: FrozenSet[str] = field(default=frozenset(), repr=False, compare=False)
-
-    _KNOWN = frozenset(("type", "sequence_number", "code", "message", "param"))
 
     @classmethod
     def from_dict(cls, d: JSONObject, kind: str) -> ResponseErrorEvent:
