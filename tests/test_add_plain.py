@@ -5,6 +5,7 @@ typed path raises the error that names the key."""
 
 from __future__ import annotations
 
+import asyncio
 import copy
 import json
 import random
@@ -18,7 +19,7 @@ from orsse._updates import UpdateTracker
 from orsse._wire import ChatCompletionChunk
 
 from _fixtures import sse_files
-from chunk_helpers import bytewise, data_payloads, random_splits
+from chunk_helpers import agen, bytewise, data_payloads, random_splits
 
 if TYPE_CHECKING:
     from typing import Any, Dict, List, Tuple
@@ -273,3 +274,46 @@ def test_every_recorded_chunk_merges_the_same_either_way() -> None:
     assert _state(plain) == _state(typed)
     # Nearly every real chunk is plain: the shortcut is what collect() really runs.
     assert taken > 0.8 * len(payloads)
+
+
+def _ending(run: Any) -> Tuple[Any, ...]:
+    """What a whole read of the stream ends with: the completion, or the error (its class,
+    its event index where it has one, and its partial completion)."""
+    try:
+        completion = run()
+    except orsse.OrsseError as error:
+        partial = None if error.partial is None else json.dumps(error.partial.to_dict(), sort_keys=True, default=repr)
+        return type(error).__name__, getattr(error, "event_index", None), partial
+    return "ok", json.dumps(completion.to_dict(), sort_keys=True, default=repr)
+
+
+def _typed_collect(pieces: List[bytes]) -> orsse.ChatCompletion:
+    # iter_chunks keeps its chunks, so it never merges from the dicts: the reference.
+    accumulator = orsse.Accumulator()
+    for _ in orsse.iter_chunks(pieces, accumulator=accumulator):
+        pass
+    return accumulator.result()
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_collect_merging_from_the_dicts_ends_as_the_typed_path_does(seed: int) -> None:
+    """collect() and acollect() merge plain chunks from their dicts (one read per event
+    straight to the accumulator): completion, error, event index and partial must be
+    what the typed chunks give, whatever the cut, with bad JSON and errors mixed in."""
+    rng = random.Random(2000 + seed)
+    events = []
+    for _ in range(rng.randrange(1, 40)):
+        roll = rng.random()
+        if roll < 0.03:
+            events.append(b'{"choices": [{"delta": {"content": "cut')  # bad JSON
+        elif roll < 0.05:
+            events.append(b'{"error": {"code": 502, "message": "upstream"}}')
+        else:
+            chunk = _random_chunk(rng) if rng.random() < 0.5 else {"id": "g", "choices": [{"index": 0, "delta": rng.choice(_DELTAS)}]}
+            events.append(json.dumps(chunk).encode())
+    raw = b"".join(b": keep-alive\n\n" * (rng.random() < 0.1) + b"data: " + event + b"\n\n" for event in events)
+    raw += b"data: [DONE]\n\n" if rng.random() < 0.8 else b""
+    for pieces in _cuts(raw, rng):
+        expected = _ending(lambda: _typed_collect(pieces))
+        assert _ending(lambda: orsse.collect(pieces)) == expected
+        assert _ending(lambda: asyncio.run(orsse.acollect(agen(pieces)))) == expected
