@@ -4,6 +4,13 @@ An echoing server can send the key back in any text it controls (an error body, 
 status reason, a ``Location`` header, a mid-stream error, a malformed event), spelt
 literally, JSON-escaped (``\\u0073\\u006b…``) or percent-encoded (``%73%6b…``). A
 :class:`Redactor` matches each secret in any mix of those spellings, in linear time.
+
+The start of a secret is masked too: orsse quotes hostile text cut short (a header line to
+80 characters, a bad chunk to 200, the body's first 256 bytes), and a server that puts the
+key across such a cut would otherwise get all of it but its end shown. Every cut keeps the
+front of what it cuts, so masking every start of a secret that runs past its key-type tag
+(``sk-or-v1-``, ``sk-proj-``, ``gsk_``: the same in every key of its kind) and is at least
+:data:`MIN_PREFIX` characters long covers them all.
 """
 
 from __future__ import annotations
@@ -23,6 +30,11 @@ MASK = "***"
 #: Shorter values are not treated as secrets: masking "ab" everywhere would garble text
 #: and protect nothing.
 MIN_SECRET = 4
+#: The shortest start of a longer secret that is masked on its own (see above): shorter
+#: ones would garble ordinary words.
+MIN_PREFIX = 6
+#: Where a key-type tag can end: its last separator within the first characters.
+_TAG_SPAN = 10
 
 
 def _spellings(char: str) -> str:
@@ -33,6 +45,18 @@ def _spellings(char: str) -> str:
     if code < 0x80:
         options.append("%%%02x" % code)
     return "(?:" + "|".join(options) + ")"
+
+
+def _prefix_pattern(secret: str) -> str:
+    """The secret, or the longest start of it there is, from one character past its
+    key-type tag and at least MIN_PREFIX long: those first characters, then each next one
+    optional, nested, so that a match never backtracks past a character that did not
+    follow."""
+    tag = max(secret.rfind("-", 0, _TAG_SPAN), secret.rfind("_", 0, _TAG_SPAN)) + 1
+    shown = min(len(secret), max(MIN_PREFIX, tag + 1))
+    head = "".join(_spellings(c) for c in secret[:shown])
+    rest = secret[shown:]
+    return head + "".join("(?:" + _spellings(c) for c in rest) + ")?" * len(rest)
 
 
 class Redactor:
@@ -47,7 +71,7 @@ class Redactor:
         if unique:
             # Each character literal or escaped; no nested repetition, so the match
             # costs at most len(secret) steps at each position of the text.
-            alternatives = ["".join(_spellings(c) for c in secret) for secret in unique]
+            alternatives = [_prefix_pattern(secret) for secret in unique]
             self._pattern = re.compile("|".join(alternatives), re.IGNORECASE)
 
     def __bool__(self) -> bool:

@@ -545,6 +545,27 @@ def test_the_key_never_shows_in_a_chunk_decode_error(api: Any, server: Server) -
     assert info.value.__context__ is None  # the JSON error behind it held the whole payload
 
 
+
+def test_the_key_never_shows_cut_short(api: Any, server: Server) -> None:
+    # Quoted text is cut short (a bad chunk to 200 characters, the start of a body that is
+    # no event stream to 256 bytes, a chunk-size line to 40): a key put across the cut
+    # must not show, in part, either.
+    cases = [
+        (orsse.ChunkDecodeError, lambda shift: [content_chunk("Par"), b"data: {" + b"o" * (185 + shift) + KEY.encode() + b"\n\n"]),
+        (orsse.NotChatStreamError, lambda shift: [b"hello " + b"o" * (180 + shift) + KEY.encode() + b"\n\n"]),
+        (orsse.NotChatStreamError, lambda shift: [b"hello " + b"o" * (240 + shift) + KEY.encode() + b"\n\n"]),
+        (orsse.IncompleteStreamError, lambda shift: [Raw(b"1" * (20 + shift) + KEY.encode() + b"\r\n"), Drop()]),
+    ]
+    for kind, body in cases:
+        for shift in (0, 7, 15):
+            server.replies[:] = [Reply(body=body(shift))]  # the last reply would stand
+            with pytest.raises(orsse.OrsseError) as info, stream(api, server) as s:
+                s.result()
+            error = info.value
+            assert isinstance(error, kind), error
+            texts = [str(error), repr(error.args), repr(vars(error))]
+            assert all(KEY[:10] not in text for text in texts), (kind, shift, texts)
+
 def test_the_key_never_shows_in_proxy_errors(api: Any) -> None:
     port = free_port()
     password = "proxy-SECRET-pass"

@@ -299,6 +299,26 @@ def test_an_error_response_is_masked_and_parsed() -> None:
     assert error.message == "bad key ***" and error.reason == "***" and error.headers["location"] == "/?k=***"
 
 
+
+@pytest.mark.parametrize(
+    "head",
+    [
+        b"HTTP/1.1 2OO " + b"r" * 56 + b"{key}\r\n\r\n",  # the status line, cut at 80
+        b"HTTP/1.1 200 OK\r\n" + b"X" * 60 + b" {key}\r\n\r\n",  # a header line, cut at 80
+        b"HTTP/1.1 200 OK\r\nContent-Length: " + b"1" * 60 + b"{key}\r\n\r\n",  # cut at 80
+    ],
+    ids=["status-line", "header-line", "content-length"],
+)
+def test_a_key_cut_short_in_a_quoted_line_is_masked(head: bytes) -> None:
+    # A hostile server puts the key across the cut that keeps a quoted line short: the
+    # part before the cut is as much a leak as the whole key.
+    for shift in range(len(KEY)):
+        reply = head.replace(b"{key}", b"~" * shift + KEY.encode())
+        with pytest.raises(orsse.ProtocolError) as info:
+            Script([reply]).run(config(max_retries=0))
+        for text in (str(info.value), repr(info.value.args)):
+            assert KEY[:10] not in text, (shift, text)
+
 # -- redaction -------------------------------------------------------------------------------------
 
 
@@ -314,7 +334,18 @@ def test_redactor_spellings() -> None:
     assert KEY not in repr(redactor)
 
 
+def test_redactor_masks_a_start_of_the_key_past_its_tag() -> None:
+    redactor = Redactor([KEY, "gsk_0123456789", "hunter2butlong"])
+    assert redactor.text(f"a {KEY[:10]}' b") == "a ***' b"  # one character past sk-or-v1-
+    assert redactor.text(f"{KEY[:-1]}…") == "***…"
+    assert redactor.text("sk-or-v1- keys, gsk_0 keys") == "sk-or-v1- keys, gsk_0 keys"  # the tags alone
+    assert redactor.text("gsk_01, hunter2 and hunte") == "***, *** and hunte"
+    assert redactor.text(KEY[1:]) == KEY[1:]  # a start, not any piece
+
+
 def test_redactor_is_linear_on_near_misses() -> None:
     redactor = Redactor([KEY])
-    text = KEY[:-1] * 20000  # a near-match at every position
+    text = (KEY[:9] + "#") * 20000  # a near-match at every position
     assert redactor.text(text) == text
+    masked = (KEY[:-1] + "#") * 20000  # a start of the key all along
+    assert redactor.text(masked) == "***#" * 20000
