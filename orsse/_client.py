@@ -12,7 +12,7 @@ import json
 import math
 import os
 import sys
-from urllib.parse import unquote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 from ._errors import InvalidRequestError, MissingAPIKeyError
 from ._redact import Redactor
@@ -120,6 +120,33 @@ def _authority(host: str, port: int, default_port: int) -> str:
     return shown if port == default_port else f"{shown}:{port}"
 
 
+def _host_name(host: str, where: str) -> str:
+    """*host* as it goes on the wire (IDNA for a name beyond ASCII), checked now: the
+    socket layer would otherwise fail on a bad name at the first request, with a bare
+    ``UnicodeError`` rather than a message."""
+    try:
+        return host.encode("idna").decode("ascii")
+    except UnicodeError:
+        raise ValueError(
+            f"{where} has no valid host name: {host!r} (an empty label, or one over 63 characters)"
+        ) from None
+
+
+def _port(port: Optional[int], scheme: str, where: str) -> int:
+    if port is None:
+        return 443 if scheme == "https" else 80
+    if port == 0:
+        raise ValueError(f"{where} names port 0, where nothing can listen")
+    return port
+
+
+def _request_path(text: str) -> str:
+    """A base URL's path or query as it may go in the request line: a space or a character
+    beyond ASCII percent-encoded (as UTF-8), as browsers and requests do; an existing
+    percent escape and every reserved character left as written."""
+    return quote(text, safe="!#$%&'()*+,/:;=?@[]~")
+
+
 class Proxy:
     """An HTTP proxy: where it is, and the ``Proxy-Authorization`` its URL carried."""
 
@@ -139,9 +166,8 @@ class Proxy:
                 " (pass proxy=None to ignore the environment)"
             )
         self.scheme = parts.scheme
-        self.host = parts.hostname
-        default = 443 if parts.scheme == "https" else 80
-        self.port = port or default
+        self.host = _host_name(parts.hostname, f"the proxy from {origin}")
+        self.port = _port(port, parts.scheme, f"the proxy from {origin}")
         self.display = f"{parts.scheme}://{_authority(self.host, self.port, -1)}"
         self.authorization: Optional[str] = None
         self.password: Optional[str] = None
@@ -309,10 +335,10 @@ class ClientConfig:
             raise ValueError("base_url must not hold credentials: pass api_key= or headers=")
         key = _resolve_key(api_key, base_url)
         self.scheme = parts.scheme
-        self.host = parts.hostname
-        self.port = port or (443 if parts.scheme == "https" else 80)
-        self.base_path = parts.path.rstrip("/")
-        self.query = parts.query
+        self.host = _host_name(parts.hostname, "base_url")
+        self.port = _port(port, parts.scheme, "base_url")
+        self.base_path = _request_path(parts.path.rstrip("/"))
+        self.query = _request_path(parts.query)
         self.base_display = f"{self.scheme}://{_authority(self.host, self.port, 443 if self.scheme == 'https' else 80)}{self.base_path}"
         self.timeout = Timeout.of(timeout)
         if isinstance(max_retries, bool) or not isinstance(max_retries, int) or max_retries < 0:

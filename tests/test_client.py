@@ -250,6 +250,35 @@ def test_base_url_with_a_trailing_slash_and_a_query(api: Any, server: Server) ->
     assert "api-version" not in s.url
 
 
+def test_a_base_url_path_with_spaces_and_non_ascii_goes_percent_encoded(api: Any, server: Server) -> None:
+    server.add(sse_reply(SIMPLE.read_bytes()))
+    with stream(api, server, base_url=server.url + "/dé jà/%41?q=ä b") as s:
+        s.result()
+    assert server.requests[0].path == "/api/v1/d%C3%A9%20j%C3%A0/%41/chat/completions?q=%C3%A4%20b"
+
+
+@pytest.mark.parametrize("host", ["a..b", ".example", "x" * 64 + ".example"])
+def test_a_host_name_the_socket_layer_cannot_encode_is_refused_at_once(api: Any, host: str) -> None:
+    # Not at the first request, as a bare UnicodeError from the IDNA codec.
+    with pytest.raises(ValueError, match="base_url has no valid host name"):
+        api.client(api_key=KEY, base_url=f"http://{host}/v1", proxy=None)
+    with pytest.raises(ValueError, match="the proxy from proxy= has no valid host name"):
+        api.client(api_key=KEY, base_url="http://api.example/v1", proxy=f"http://{host}:3128")
+
+
+def test_port_zero_is_refused_rather_than_taken_for_the_default(api: Any) -> None:
+    with pytest.raises(ValueError, match="port 0"):
+        api.client(api_key=KEY, base_url="http://127.0.0.1:0/v1", proxy=None)
+    with pytest.raises(ValueError, match="port 0"):
+        api.client(api_key=KEY, base_url="http://api.example/v1", proxy="http://127.0.0.1:0")
+
+
+def test_a_host_beyond_ascii_is_sent_in_its_idna_form(api: Any) -> None:
+    client = api.client(api_key=KEY, base_url="https://bücher.example/v1", proxy=None)
+    request = client._config.request(client._config.route("chat/completions"), b"{}")
+    assert b"\r\nHost: xn--bcher-kva.example\r\n" in request
+
+
 def test_the_key_comes_from_the_environment(api: Any, server: Server, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("OPENROUTER_API_KEY", f"  {KEY}\n")
     server.add(sse_reply(SIMPLE.read_bytes()))
