@@ -18,7 +18,7 @@ from ._errors import (
     excerpt,
 )
 from ._json import invalid_json, json_object
-from ._sse import DATA_UNLESS_TYPED, DEFAULT_MAX_EVENT_SIZE, DEFAULT_MAX_LINE_SIZE, aread_batches, new_decoder, read_batches
+from ._sse import DATA_UNLESS_TYPED, DEFAULT_MAX_EVENT_SIZE, CommentLine, DEFAULT_MAX_LINE_SIZE, aread_batches, new_decoder, read_batches
 from ._wire import ChatCompletionChunk, ErrorDetail
 
 if TYPE_CHECKING:
@@ -93,7 +93,7 @@ class _ChunkReader:
     """The state shared by the sync and async iterators: the decoder, the event count,
     ``[DONE]``, and the accumulator whose partial result every error hands back."""
 
-    __slots__ = ("accumulator", "decoder", "event_index", "stopped", "head", "bytes_read", "keep")
+    __slots__ = ("accumulator", "decoder", "event_index", "stopped", "head", "bytes_read", "keep", "on_comment")
 
     def __init__(
         self,
@@ -107,12 +107,11 @@ class _ChunkReader:
         #: Whether the typed chunks are wanted (iter_chunks), or only the completion
         #: (collect), which lets plain chunks go straight from dict to accumulator.
         self.keep = keep
-        self.decoder = new_decoder(
-            DATA_UNLESS_TYPED,
-            max_line_size=max_line_size,
-            max_event_size=max_event_size,
-            on_comment=on_comment,
-        )
+        # The comments come among the events (CommentLine items) and are told from
+        # take(), in their place: the updates' keep-alive then follows the content that
+        # came before it in the same read, as it does when the two came in two reads.
+        self.on_comment = on_comment
+        self.decoder = new_decoder(DATA_UNLESS_TYPED, max_line_size=max_line_size, max_event_size=max_event_size)
         self.event_index = 0
         #: ``[DONE]`` was seen: nothing after it is read.
         self.stopped = False
@@ -181,14 +180,15 @@ class _ChunkReader:
             raise _source_failed(exc, read) from exc
 
     def take(
-        self, batch: Sequence[Union[str, ServerSentEvent]], decoded: Optional[Dict[str, Any]] = None
+        self, batch: Sequence[Union[str, ServerSentEvent, CommentLine]], decoded: Optional[Dict[str, Any]] = None
     ) -> Tuple[List[ChatCompletionChunk], Optional[OrsseError]]:
         """The chunks of the events one read completed, up to ``[DONE]``, and the error
         that came after them, if one did: the caller hands the chunks on (perhaps to be
         shown as they come) before it raises the error.
 
         *batch* is what a DATA_UNLESS_TYPED decoder gives: the data of each event
-        without an ``event`` field, the whole event for the others. When the chunks are
+        without an ``event`` field, the whole event for the others, and each comment
+        line (told to ``on_comment`` where it falls among them). When the chunks are
         not kept, the list stays empty and plain chunks skip their typed objects.
         *decoded* is the object of the batch's first data when the caller decoded it
         already (:meth:`merge_alone`, which found it not plain).
@@ -201,6 +201,10 @@ class _ChunkReader:
         try:
             for data in batch:
                 if type(data) is not str:
+                    if type(data) is CommentLine:
+                        if self.on_comment is not None:
+                            self.on_comment(data.text)
+                        continue
                     event: ServerSentEvent = data  # type: ignore[assignment]
                     data = event.data
                     if event.event == "error" and data != "[DONE]":
@@ -238,7 +242,7 @@ class _ChunkReader:
         self.event_index = index
         return out, None
 
-    def merge_alone(self, data: Union[str, ServerSentEvent]) -> Any:
+    def merge_alone(self, data: Union[str, ServerSentEvent, CommentLine]) -> Any:
         """The one item a read completed, merged straight from its dict when it is a plain
         chunk: :data:`MERGED` then; otherwise its decoded object, for :meth:`take` (None
         when it is not a chunk's data). For the chunks not kept (collect, the updates)

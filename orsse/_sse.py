@@ -53,6 +53,7 @@ __all__ = [
     "EVENTS",
     "DATA",
     "DATA_UNLESS_TYPED",
+    "CommentLine",
     "new_decoder",
     "read_batches",
     "aread_batches",
@@ -125,10 +126,12 @@ class Output:
     ``""`` when the stream named none); ``message(data, event_id)`` that of an event with
     no type and no retry, the shape nearly every event has, which the shortcuts build
     without the general call; ``messages(values, event_id)`` those of several such
-    events at once, as an iterable the caller appends to its list.
+    events at once, as an iterable the caller appends to its list. ``comment(text)``,
+    when there is one, makes an item of each comment line, in its place among the
+    events, instead of calling the decoder's ``on_comment``.
     """
 
-    __slots__ = ("name", "event", "message", "messages")
+    __slots__ = ("name", "event", "message", "messages", "comment")
 
     def __init__(
         self,
@@ -136,11 +139,13 @@ class Output:
         event: Callable[[str, str, str, Optional[int]], Any],
         message: Callable[[str, str], Any],
         messages: Callable[[List[str], str], Iterable[Any]],
+        comment: Optional[Callable[[str], Any]] = None,
     ) -> None:
         self.name = name
         self.event = event
         self.message = message
         self.messages = messages
+        self.comment = comment
 
     def __repr__(self) -> str:
         return f"<Output {self.name}>"
@@ -178,9 +183,26 @@ def _messages_data(values: List[str], event_id: str) -> List[str]:
 EVENTS = Output("events", _event, _message, _messages)
 #: The data string of each event, nothing else (iter_data, iter_json).
 DATA = Output("data", _data, _message_data, _messages_data)
-#: The data string of each event with no ``event`` field, the whole event for the others:
-#: the chunk layer must see ``event: error`` but needs no object for the rest.
-DATA_UNLESS_TYPED = Output("data unless typed", _data_unless_typed, _message_data, _messages_data)
+
+
+class CommentLine:
+    """A comment line (``: OPENROUTER PROCESSING``) as an item among the events, for a
+    layer that must know where it came between them: the updates put the keep-alive
+    after the content that arrived before it, however the bytes were grouped into reads."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def __repr__(self) -> str:
+        return f"CommentLine({self.text!r})"
+
+
+#: The data string of each event with no ``event`` field, the whole event for the others,
+#: and each comment line as a :class:`CommentLine`: the chunk layer must see ``event:
+#: error`` and where the keep-alives fall, but needs no object for the rest.
+DATA_UNLESS_TYPED = Output("data unless typed", _data_unless_typed, _message_data, _messages_data, CommentLine)
 
 
 class SSEDecoder:
@@ -543,7 +565,10 @@ class SSEDecoder:
                 data_lines.append(value)
                 continue
             if line[0] == ":":
-                if self.on_comment is not None:
+                comment = self._output.comment
+                if comment is not None:
+                    out.append(comment(line[2:] if line.startswith(" ", 1) else line[1:]))
+                elif self.on_comment is not None:
                     self.on_comment(line[2:] if line.startswith(" ", 1) else line[1:])
                 continue
             colon = line.find(":")
@@ -610,7 +635,8 @@ def new_decoder(
 ) -> SSEDecoder:
     """A decoder whose events come out as *output* makes them (:data:`EVENTS`,
     :data:`DATA` or :data:`DATA_UNLESS_TYPED`), for :func:`read_batches`. Its ``feed()``
-    then returns those items too."""
+    then returns those items too. With an *output* that makes comment items, comments
+    come as items and *on_comment* is not called."""
     decoder = SSEDecoder(max_line_size=max_line_size, max_event_size=max_event_size, on_comment=on_comment)
     decoder._output = output
     return decoder

@@ -295,8 +295,9 @@ class FinishUpdate(Update):
 
 class KeepAlive(Update):
     """``"keepalive"``: a comment line of the stream (``: OPENROUTER PROCESSING``), which
-    servers send while the model works: ``comment`` is its text. It comes with the read
-    that brought it, ahead of the updates of that read's events."""
+    servers send while the model works: ``comment`` is its text. It comes where the
+    comment came in the stream, after the updates of the events before it, however the
+    bytes were grouped into reads."""
 
     __slots__ = ("comment",)
 

@@ -32,16 +32,20 @@ if TYPE_CHECKING:
     from typing import Any, Dict, List, Optional, Pattern, Tuple
 
 BOM = b"\xef\xbb\xbf"
+#: What a comment is among the events in the reference's chunk-layer view.
+COMMENT = "<comment>"
 _LINE_END = re.compile(rb"\r\n|\r|\n")
 
 
 def reference(
-    data: bytes, *, raw_types: bool = False
+    data: bytes, *, raw_types: bool = False, comments_in_place: bool = False
 ) -> Tuple[List[Tuple[str, str, str, Optional[int]]], List[str]]:
     """The events and comments of a whole stream, straight from the standard's prose.
 
     With *raw_types*, an event's type is what its ``event`` field said, ``""`` when it had
-    none (the chunk layer's view), instead of defaulting to ``"message"``."""
+    none (the chunk layer's view), instead of defaulting to ``"message"``. With
+    *comments_in_place*, each comment is among the events, as ``(COMMENT, text, "", None)``
+    where it came (the chunk layer's view again)."""
     if data.startswith(BOM):
         data = data[3:]
     lines = _LINE_END.split(data)[:-1]  # what follows the last line end is no line
@@ -67,7 +71,11 @@ def reference(
             block_retry = None
             continue
         if line.startswith(":"):
-            comments.append(line[2:] if line.startswith(": ") else line[1:])
+            comment = line[2:] if line.startswith(": ") else line[1:]
+            if comments_in_place:
+                events.append((COMMENT, comment, "", None))
+            else:
+                comments.append(comment)
             continue
         if ":" in line:
             field, _, value = line.partition(":")
@@ -113,7 +121,7 @@ def run_iterators(chunks: List[bytes], **limits: int) -> List[Tuple[Any, List[An
         items: List[Any] = []
         try:
             for batch in _sse.read_batches(_sse.new_decoder(output, **limits), iter(chunks)):
-                items.extend(batch)
+                items.extend((COMMENT, i.text) if type(i) is _sse.CommentLine else i for i in batch)
         except orsse.OrsseError as exc:
             runs.append((type(exc), items))
         else:
@@ -123,11 +131,11 @@ def run_iterators(chunks: List[bytes], **limits: int) -> List[Tuple[Any, List[An
 
 def check_iterators(data: bytes, chunks: List[bytes], limits: Dict[str, int], expected: Tuple[str, Any]) -> None:
     events, _ = reference(data)
-    typed, _ = reference(data, raw_types=True)
+    typed, _ = reference(data, raw_types=True, comments_in_place=True)
     want = [
         [orsse.ServerSentEvent(e[1], e[0], e[2], e[3]) for e in events],
         [e[1] for e in events],
-        [e[1] if not e[0] else orsse.ServerSentEvent(e[1], e[0], e[2], e[3]) for e in typed],
+        [e[1] if not e[0] else (COMMENT, e[1]) if e[0] is COMMENT else orsse.ServerSentEvent(e[1], e[0], e[2], e[3]) for e in typed],
     ]
     for (outcome, items), full in zip(run_iterators(chunks, **limits), want):
         if expected[0] == "ok":

@@ -450,6 +450,24 @@ def test_keepalives_are_updates_and_reach_on_comment_too() -> None:
     assert updates[0] == orsse.KeepAlive("OPENROUTER PROCESSING")
 
 
+
+@pytest.mark.parametrize("use_async", [False, True])
+def test_a_keepalive_comes_where_it_came_in_the_stream_however_the_reads_fell(use_async: bool) -> None:
+    # Content, a keep-alive, more content: one read or many, the keep-alive stays between.
+    raw = (
+        sse_body(chunk({"content": "Hel"}))[: -len(b"data: [DONE]\n\n")]
+        + b": OPENROUTER PROCESSING\n\n"
+        + sse_body(chunk({"content": "lo"}), chunk({}, finish_reason="stop"))
+    )
+    seen: List[str] = []
+    want = [("content.delta", 0), ("keepalive", None), ("content.delta", 0), ("content.done", 0), ("finish", 0), ("completion", None)]
+    for pieces in ([raw], raw.splitlines(True), [raw[i : i + 1] for i in range(len(raw))], random_reads(raw, random.Random(5), 40)):
+        updates, error = updates_of(pieces, use_async=use_async, on_comment=seen.append)
+        assert error is None
+        assert _types(updates) == want, len(pieces)
+    assert seen == ["OPENROUTER PROCESSING"] * 4
+
+
 # -- errors -------------------------------------------------------------------------------
 
 
