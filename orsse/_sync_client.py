@@ -216,6 +216,11 @@ class _TLSInTLS:
             data: bytes = self._run(self._tls.read, size)
         except ssl.SSLZeroReturnError:
             return b""
+        except ssl.SSLEOFError:
+            # The server closed TCP without a TLS close_notify. A direct TLS socket
+            # (suppress_ragged_eofs) and asyncio read that as the end of the bytes, and
+            # the body's framing then tells a cut-off body: the same here.
+            return b""
         return data
 
     def close(self) -> None:

@@ -1094,6 +1094,31 @@ def test_an_https_proxy_gets_tls_and_credentials_never_go_in_clear(api: Any, sle
     assert proxy.requests[0].line.startswith("CONNECT ")
 
 
+
+def test_an_unclean_tls_close_through_an_https_proxy_is_the_same_as_without(api: Any) -> None:
+    # The server drops TCP mid-body with no TLS close_notify: through the proxy's tunnel
+    # (TLS on TLS) that is the same cut-off body as on a direct TLS connection.
+    if api.name == "async" and sys.version_info < (3, 11):
+        pytest.skip("asyncio cannot stack TLS on TLS before 3.11")
+    proxy = Proxy(tls=True).start()
+    tls = Server(tls=True).start()
+    errors = []
+    try:
+        for via in (None, proxy.url()):
+            tls.replies[:] = [Reply(body=[content_chunk("Par"), Drop()])]
+            with pytest.raises(orsse.IncompleteStreamError) as info, stream(
+                api, tls, proxy=via, ssl_context=client_tls_context(), max_retries=0
+            ) as s:
+                s.result()
+            errors.append(info.value)
+    finally:
+        tls.stop()
+        proxy.stop()
+    direct, tunnelled = errors
+    assert str(tunnelled) == str(direct) and "closed by the server before the end of the body" in str(direct)
+    assert tunnelled.partial is not None and tunnelled.partial.content == "Par"
+    assert type(tunnelled.__cause__) is type(direct.__cause__)
+
 def test_a_forwarding_https_proxy(api: Any, server: Server) -> None:
     proxy = Proxy(tls=True).start()
     try:
