@@ -569,16 +569,13 @@ class _AsyncEventStream:
     def __del__(self) -> None:
         body = getattr(self, "_body", None)
         if body is not None and not body.closed:
-            warnings.warn(
-                f"{self!r} was not closed: use 'async with client.stream_...(...) as stream:'",
-                ResourceWarning,
-                stacklevel=2,
-                source=self,
-            )
+            message = f"{self!r} was not closed: use 'async with client.stream_...(...) as stream:'"
+            # Closed before the warning, which a filter may turn into an exception.
             try:
                 body.close()
             except RuntimeError:  # the event loop is already closed
                 pass
+            warnings.warn(message, ResourceWarning, stacklevel=2, source=self)
 
     def __repr__(self) -> str:
         state = "closed" if self._body.closed else "open"

@@ -619,14 +619,13 @@ class _EventStream:
     def __del__(self) -> None:
         body = getattr(self, "_body", None)
         if body is not None and not body.closed:
-            warnings.warn(
+            message = (
                 f"{self!r} was not closed: use 'with client.stream_chat(...) as stream:' "
-                "or read it to its end",
-                ResourceWarning,
-                stacklevel=2,
-                source=self,
+                "or read it to its end"
             )
+            # Closed before the warning, which a filter may turn into an exception.
             body.close()
+            warnings.warn(message, ResourceWarning, stacklevel=2, source=self)
 
     def __repr__(self) -> str:
         state = "closed" if self._body.closed else "open"

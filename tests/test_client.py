@@ -882,6 +882,28 @@ def test_a_stream_collected_while_open_warns(api: Any, server: Server) -> None:
     assert server.client_closed.wait(3.0)
 
 
+
+def test_a_stream_collected_while_open_closes_even_when_warnings_are_errors(
+    api: Any, server: Server, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    server.add(_endless())
+    s = stream(api, server)
+    next(s)
+    inner = getattr(s, "stream", s)
+    body = inner._body  # kept, to see it closed
+    del s
+    raised: List[Any] = []
+    monkeypatch.setattr(sys, "unraisablehook", lambda unraisable: raised.append(str(unraisable.exc_value)))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ResourceWarning)
+        del inner
+        for _ in range(3):
+            gc.collect()
+    # orsse's warning, raised in its finalizer after it closed the connection: no socket
+    # was left for its own finalizer to find unclosed.
+    assert raised and all("was not closed" in text for text in raised), raised
+    assert body.closed and server.client_closed.wait(3.0)
+
 # -- connection reuse -------------------------------------------------------------------------
 
 
