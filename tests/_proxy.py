@@ -75,8 +75,8 @@ class Proxy:
 
     def _handle(self, conn: socket.socket) -> None:
         conn.settimeout(MAX_WAIT)
+        client: Any = conn
         try:
-            client: Any = conn
             if self._context is not None:
                 # Peek at the first bytes on the wire: a TLS proxy must see a handshake.
                 first = conn.recv(5, socket.MSG_PEEK)
@@ -119,10 +119,14 @@ class Proxy:
         except (OSError, ValueError):
             pass
         finally:
-            try:
-                conn.close()
-            except OSError:
-                pass
+            # The TLS wrapper too: wrap_socket() took over conn's descriptor, and PyPy
+            # (no reference counting) would close it only when it collects the wrapper,
+            # leaving the client waiting for an end that never comes.
+            for sock in (client, conn):
+                try:
+                    sock.close()
+                except OSError:
+                    pass
 
 
 def _read_head(sock: Any) -> Any:
