@@ -209,6 +209,7 @@ def open_stream(
                 raise
             if deadline is not None and time.monotonic() + delay >= deadline:
                 raise
+            _log_retry(error, delay, attempt + 1, config.max_retries)
             yield Sleep(delay)
             attempt += 1
             continue
@@ -567,6 +568,17 @@ def parse_retry_after(headers: Headers, now: Optional[float] = None) -> Optional
 
 
 # -- retries ------------------------------------------------------------------------------
+
+
+def _log_retry(error: OrsseError, delay: float, retry: int, max_retries: int) -> None:
+    # A retry makes a start slow for no visible reason; the ``orsse`` logger says why.
+    # ``logging`` is imported here, not at the top, to keep ``import orsse`` light: most
+    # streams never retry. The message is the error's own, already masked.
+    import logging
+
+    logging.getLogger("orsse").info(
+        "%s; retry %d of %d in %.3gs", error, retry, max_retries, delay
+    )
 
 
 def backoff(attempt: int) -> float:

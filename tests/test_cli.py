@@ -267,6 +267,16 @@ def test_chat_no_key_keeps_the_openrouter_key_from_another_server(server: Server
 # -- failures end as documented ----------------------------------------------------------
 
 
+def test_chat_says_why_it_retries(server: Server, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(orsse._sync_client, "_sleep", lambda seconds: None)
+    server.add(json_reply(429, {"error": {"code": 429, "message": "Slow down"}}), sse_reply(ANSWER_STREAM))
+    result = run("chat", "--base-url", server.url, "--timeout", "3", "--retries", "1", "-m", "test/model", "Hi")
+    assert result.code == 0, result
+    assert result.out == "Hello, world\n"
+    (line,) = [line for line in result.err.splitlines() if "retry" in line]
+    assert line.startswith("orsse: ") and "Slow down" in line and "retry 1 of 1 in " in line
+
+
 def test_chat_http_401(server: Server) -> None:
     server.add(json_reply(401, {"error": {"code": 401, "message": "No auth credentials found"}}))
     result = chat(server, "-m", "test/model", "hi")

@@ -976,6 +976,24 @@ def test_retries_before_the_first_byte(api: Any, server: Server, sleeps: List[fl
     assert server.requests[0].body == server.requests[2].body
 
 
+def test_each_retry_is_logged_with_its_reason_and_wait(
+    api: Any, server: Server, sleeps: List[float], caplog: pytest.LogCaptureFixture
+) -> None:
+    server.add(
+        json_reply(503, {"error": {"code": 503, "message": f"No provider for {KEY}"}}, headers={"Retry-After": "0.25"}),
+        sse_reply(SIMPLE.read_bytes()),
+    )
+    with caplog.at_level("INFO", logger="orsse"):
+        with stream(api, server, max_retries=2) as s:
+            s.result()
+    (record,) = [r for r in caplog.records if r.name == "orsse"]
+    assert record.levelname == "INFO"
+    message = record.getMessage()
+    assert "503" in message and "No provider" in message
+    assert message.endswith("; retry 1 of 2 in 0.25s")
+    assert KEY not in message
+
+
 def test_retries_give_up_after_max_retries(api: Any, server: Server, sleeps: List[float]) -> None:
     server.add(json_reply(502, {"error": {"code": 502, "message": "Bad gateway"}}))
     with pytest.raises(orsse.APIStatusError) as info:
