@@ -882,7 +882,6 @@ def test_a_stream_collected_while_open_warns(api: Any, server: Server) -> None:
     assert server.client_closed.wait(3.0)
 
 
-
 def test_a_stream_collected_while_open_closes_even_when_warnings_are_errors(
     api: Any, server: Server, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -903,6 +902,7 @@ def test_a_stream_collected_while_open_closes_even_when_warnings_are_errors(
     # was left for its own finalizer to find unclosed.
     assert raised and all("was not closed" in text for text in raised), raised
     assert body.closed and server.client_closed.wait(3.0)
+
 
 # -- connection reuse -------------------------------------------------------------------------
 
